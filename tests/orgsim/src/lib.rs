@@ -1,0 +1,16 @@
+//! orgsim: a simulated Salesforce that speaks the real wire protocols.
+//!
+//! Orgfleet can only be as right as what it is tested against, and no machine here reaches
+//! Salesforce. orgsim hosts many orgs in one process: a login host (OAuth) plus one instance
+//! listener per org (its own `instance_url`, as on real Salesforce, so a client that keeps
+//! calling the login host fails here as it would there). It follows `shared/protocol/*.md`
+//! and the real WSDLs; it is never bent to suit our own client. It never ships in the app.
+
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod server;
+
+pub use error::{Error, Result};
+pub use model::{Component, ComponentKey, Org, OrgKind, Record, User};
+pub use server::{RunningSim, Sim};

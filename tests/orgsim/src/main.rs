@@ -1,0 +1,5 @@
+//! `orgsim` binary: serves simulated orgs for the demo and for manual testing.
+
+fn main() {
+    println!("orgsim");
+}
