@@ -10,6 +10,7 @@ pub mod error;
 pub mod ids;
 pub mod model;
 pub mod server;
+pub mod soql;
 
 pub use error::{Error, Result};
 pub use model::{Component, ComponentKey, Org, OrgKind, Record, User};
