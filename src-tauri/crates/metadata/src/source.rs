@@ -1,0 +1,1 @@
+//! sfdx source-format projects → mdapi [`crate::mdapi::Package`] (in progress).
