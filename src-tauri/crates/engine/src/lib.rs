@@ -1,1 +1,65 @@
-//! wip
+//! orgfleet-engine: Orgfleet's use cases, callable from the desktop app, the CLI and tests.
+//!
+//! The engine knows nothing of windows or IPC: the app and the CLI are thin shells over it, so
+//! everything a person can do in the UI can be done (and tested) headless. Long work runs as
+//! a [`jobs`] job: a row in the store, progress events on a broadcast channel, a cancellation
+//! token, and `interrupted` status if the process dies mid-way.
+
+mod error;
+pub mod jobs;
+pub mod maintenance;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use error::{Error, Result};
+pub use jobs::{JobContext, JobEvent, JobFailure, JobHandle, Jobs};
+pub use orgfleet_store::{Error as StoreError, JobId, JobKind, JobRecord, JobStatus, Store};
+pub use orgfleet_store::maintenance::MaintenanceReport;
+
+/// The engine: the store plus the job runner. Cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct Engine {
+    store: Arc<Store>,
+    jobs: Jobs,
+}
+
+impl Engine {
+    /// Opens the store in the data directory (`$ORGFLEET_HOME` or the platform default).
+    pub fn open_default() -> Result<Self> {
+        Ok(Self::with_store(Store::open_default()?))
+    }
+
+    /// Opens the store at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        Ok(Self::with_store(Store::open(path)?))
+    }
+
+    fn with_store(store: Store) -> Self {
+        let store = Arc::new(store);
+        Self { jobs: Jobs::new(store.clone()), store }
+    }
+
+    /// Called once when the app starts: jobs a previous process left running are marked
+    /// interrupted, so the Activity view tells the truth. Returns how many there were.
+    pub fn recover_after_restart(&self) -> Result<usize> {
+        let n = orgfleet_store::jobs::mark_interrupted(&self.store.conn())?;
+        if n > 0 {
+            tracing::warn!(count = n, "marked jobs from a previous run as interrupted");
+        }
+        Ok(n)
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    pub fn jobs(&self) -> &Jobs {
+        &self.jobs
+    }
+}
+
+/// Where Orgfleet keeps its data (`$ORGFLEET_HOME` or the platform data directory).
+pub fn data_dir() -> Result<std::path::PathBuf> {
+    Ok(orgfleet_store::data_dir()?)
+}

@@ -1,0 +1,15 @@
+//! Declares the app's own commands so each needs an explicit grant in capabilities/.
+fn main() {
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "app_info",
+            "jobs_list",
+            "jobs_watch",
+            "job_cancel",
+            "store_check_start",
+            "prefs_get",
+            "prefs_set",
+        ]),
+    ))
+    .expect("tauri build script failed");
+}

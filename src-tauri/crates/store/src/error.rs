@@ -1,0 +1,55 @@
+//! The store's one error type. Every variant says what happened and what the user can do.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "the Orgfleet database at {path} is damaged or is not an Orgfleet database ({reason}). \
+         Move the file aside (Orgfleet starts with an empty store) or restore it from a backup"
+    )]
+    Damaged { path: PathBuf, reason: String },
+
+    #[error(
+        "the Orgfleet database at {path} was written by a newer Orgfleet (schema version \
+         {found}, this build knows up to {supported}). Update Orgfleet; the database was not changed"
+    )]
+    TooNew { path: PathBuf, found: i64, supported: i64 },
+
+    #[error("could not create the data directory {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+
+    #[error("no data directory could be found for this user; set ORGFLEET_HOME to a writable folder")]
+    NoHome,
+
+    #[error("job {0} does not exist")]
+    JobNotFound(i64),
+
+    #[error("the disk is full while writing {path}; free some space and retry")]
+    DiskFull { path: PathBuf },
+
+    #[error("database error while {context}: {source}")]
+    Sqlite { context: &'static str, source: rusqlite::Error },
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Adds what the store was doing to a rusqlite error, recognising a full disk.
+pub(crate) trait Context<T> {
+    fn context(self, context: &'static str) -> Result<T>;
+}
+
+impl<T> Context<T> for std::result::Result<T, rusqlite::Error> {
+    fn context(self, context: &'static str) -> Result<T> {
+        self.map_err(|source| Error::Sqlite { context, source })
+    }
+}
+
+impl Error {
+    /// True when the error came from a full disk (SQLITE_FULL).
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, Error::DiskFull { .. })
+            || matches!(self, Error::Sqlite { source: rusqlite::Error::SqliteFailure(e, _), .. }
+                if e.code == rusqlite::ErrorCode::DiskFull)
+    }
+}

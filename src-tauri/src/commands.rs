@@ -1,0 +1,106 @@
+//! Tauri commands: thin. Each parses its input, calls the engine and maps errors to
+//! [`IpcError`]. Long work returns a job id at once; progress arrives over the Channel that
+//! `jobs_watch` registered.
+
+use orgfleet_engine::{JobEvent, JobId, JobRecord};
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State, WebviewWindow};
+use tokio::sync::broadcast::error::RecvError;
+use ts_rs::TS;
+
+use crate::error::{ErrorCode, IpcError};
+use crate::prefs::{self, Preferences};
+use crate::state::AppState;
+
+/// Facts about this installation, shown in Settings and used by the shell.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub database_path: String,
+    /// Jobs a previous run left running and that are now marked interrupted.
+    pub interrupted_at_start: u32,
+    /// Set when the store could not be opened; the UI shows it instead of the app.
+    pub store_error: Option<IpcError>,
+}
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
+    let (database_path, store_error) = match state.engine() {
+        Ok(engine) => (engine.store().path().display().to_string(), None),
+        Err(e) => (String::new(), Some(e)),
+    };
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        data_dir: state.data_dir().display().to_string(),
+        database_path,
+        interrupted_at_start: state.interrupted_at_start.try_into().unwrap_or(u32::MAX),
+        store_error,
+    })
+}
+
+#[tauri::command]
+pub async fn jobs_list(state: State<'_, AppState>, limit: Option<u32>) -> Result<Vec<JobRecord>, IpcError> {
+    let limit = limit.unwrap_or(500);
+    if limit == 0 || limit > 50_000 {
+        return Err(IpcError::new(ErrorCode::InvalidInput, "limit must be between 1 and 50000"));
+    }
+    Ok(state.engine()?.jobs().list(limit)?)
+}
+
+/// Streams every job change to the calling window until it reloads or closes.
+#[tauri::command]
+pub async fn jobs_watch<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+    on_event: Channel<JobEvent>,
+) -> Result<(), IpcError> {
+    let mut events = state.engine()?.jobs().subscribe();
+    let task = tokio::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    if on_event.send(event).is_err() {
+                        break;
+                    }
+                }
+                // Each event carries the full row, so skipping some loses nothing.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+    state.replace_watcher(window.label(), task.abort_handle());
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn job_cancel(state: State<'_, AppState>, id: JobId) -> Result<(), IpcError> {
+    Ok(state.engine()?.jobs().cancel(id)?)
+}
+
+/// Starts the store integrity check and compaction; returns the job id at once.
+#[tauri::command]
+pub async fn store_check_start(state: State<'_, AppState>) -> Result<JobId, IpcError> {
+    Ok(state.engine()?.start_store_maintenance()?.id)
+}
+
+#[tauri::command]
+pub async fn prefs_get<R: Runtime>(app: AppHandle<R>) -> Result<Preferences, IpcError> {
+    Ok(prefs::load(&app))
+}
+
+#[tauri::command]
+pub async fn prefs_set<R: Runtime>(app: AppHandle<R>, prefs: Preferences) -> Result<(), IpcError> {
+    if let Some(view) = &prefs.last_view {
+        if view.len() > 64 || !view.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(IpcError::new(ErrorCode::InvalidInput, "lastView must be a view name"));
+        }
+    }
+    // The window size is owned by the window itself; keep what it recorded.
+    let stored = prefs::load(&app);
+    prefs::save(&app, &Preferences { window: stored.window, ..prefs })
+}

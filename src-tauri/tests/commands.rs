@@ -1,0 +1,111 @@
+//! The app's commands through tauri's mock runtime, with the real tauri.conf.json and
+//! capabilities (so a command missing from the ACL fails here too), exactly as the UI calls
+//! them: JSON in, `{code, message, detail}` errors out.
+
+use std::time::{Duration, Instant};
+
+use orgfleet_app::{AppState, configure};
+use orgfleet_engine::Engine;
+use serde_json::{Value, json};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+/// A data directory per test: the database and the preferences file live there.
+fn home(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("orgfleet-app-tests-{}", std::process::id()))
+        .join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn app(name: &str) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let dir = home(name);
+    let state = AppState::from_engine(Engine::open(&dir.join("db.sqlite3")), dir);
+    let app = configure(mock_builder(), state).build(tauri::generate_context!()).unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    (app, window)
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn store_check_runs_to_completion_and_is_listed() {
+    let (_app, window) = app("check");
+    invoke(&window, "jobs_watch", json!({"onEvent": "__CHANNEL__:7"})).unwrap();
+    let id = invoke(&window, "store_check_start", json!({})).unwrap();
+    let id = id.as_i64().expect("job id is a number");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let job = loop {
+        let jobs = invoke(&window, "jobs_list", json!({"limit": 10})).unwrap();
+        let job = jobs.as_array().unwrap().iter().find(|j| j["id"] == id).cloned().unwrap();
+        if job["status"] == "succeeded" || Instant::now() > deadline {
+            break job;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["progressDone"], job["progressTotal"]);
+    assert_eq!(job["kind"], "store_maintenance");
+    assert_eq!(job["result"]["problems"], json!([]));
+}
+
+#[test]
+fn errors_cross_ipc_as_code_message_detail() {
+    let (_app, window) = app("errors");
+    let err = invoke(&window, "job_cancel", json!({"id": 424242})).unwrap_err();
+    assert_eq!(err["code"], "not_found", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("424242"));
+    let err = invoke(&window, "jobs_list", json!({"limit": 0})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+}
+
+#[test]
+fn a_damaged_store_is_reported_not_crashed_on() {
+    let dir = home("damaged");
+    let db = dir.join("db.sqlite3");
+    std::fs::write(&db, b"not a database at all, just some words ".repeat(200)).unwrap();
+    let state = AppState::from_engine(Engine::open(&db), dir);
+    let app = configure(mock_builder(), state).build(tauri::generate_context!()).unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let info = invoke(&window, "app_info", json!({})).unwrap();
+    assert_eq!(info["storeError"]["code"], "store_damaged", "{info}");
+    let err = invoke(&window, "jobs_list", json!({})).unwrap_err();
+    assert_eq!(err["code"], "store_damaged");
+}
+
+#[test]
+fn preferences_round_trip_and_reject_bad_view_names() {
+    let (_app, window) = app("prefs");
+    invoke(&window, "prefs_set", json!({"prefs": {"theme": "dark", "lastView": "activity"}})).unwrap();
+    let prefs = invoke(&window, "prefs_get", json!({})).unwrap();
+    assert_eq!(prefs["theme"], "dark");
+    assert_eq!(prefs["lastView"], "activity");
+    let err =
+        invoke(&window, "prefs_set", json!({"prefs": {"theme": "dark", "lastView": "../../etc"}}))
+            .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+}
+
+#[test]
+fn a_command_outside_the_capability_is_refused() {
+    let (_app, window) = app("acl");
+    let err = invoke(&window, "plugin:store|load", json!({"path": "x.json"})).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("not allowed") || text.contains("denied"), "{text}");
+}
