@@ -199,6 +199,11 @@ impl Package {
     }
 }
 
+/// Zips `files` (path → bytes) with no root folder (expanded static resources).
+pub fn zip_files(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    zipio::write_zip("", files)
+}
+
 fn collect_dir(root: &Path, dir: &Path, files: &mut Files) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();

@@ -6,6 +6,8 @@
 //! lists versus keyed sets. The table in [`table`] is written by us (values agree with
 //! Salesforce's describeMetadata and the CLI registry; a test cross-checks them).
 
+#[cfg(test)]
+mod crosscheck;
 mod table;
 
 pub use table::{CUSTOM_FIELD_COLLECTIONS, TYPES};
