@@ -8,8 +8,10 @@
 
 pub mod error;
 pub mod ids;
+pub mod load;
 pub mod model;
 pub mod server;
+pub mod soap;
 pub mod soql;
 
 pub use error::{Error, Result};

@@ -40,6 +40,8 @@ pub struct SimInner {
     pub login_url: RwLock<String>,
     /// Instance listeners, by org id, so removing an org stops its listener.
     pub listeners: Mutex<BTreeMap<String, JoinHandle<()>>>,
+    /// Metadata API jobs (see `soap`).
+    pub soap: crate::soap::SoapState,
 }
 
 impl std::fmt::Debug for Sim {
@@ -157,5 +159,5 @@ fn login_routes() -> Router<Sim> {
 
 /// Routes of an org's instance (`https://mydomain.my.salesforce.com`).
 fn instance_routes() -> Router<Sim> {
-    Router::new()
+    Router::new().merge(crate::soap::routes())
 }
