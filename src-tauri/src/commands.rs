@@ -43,10 +43,16 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
 }
 
 #[tauri::command]
-pub async fn jobs_list(state: State<'_, AppState>, limit: Option<u32>) -> Result<Vec<JobRecord>, IpcError> {
+pub async fn jobs_list(
+    state: State<'_, AppState>,
+    limit: Option<u32>,
+) -> Result<Vec<JobRecord>, IpcError> {
     let limit = limit.unwrap_or(500);
     if limit == 0 || limit > 50_000 {
-        return Err(IpcError::new(ErrorCode::InvalidInput, "limit must be between 1 and 50000"));
+        return Err(IpcError::new(
+            ErrorCode::InvalidInput,
+            "limit must be between 1 and 50000",
+        ));
     }
     Ok(state.engine()?.jobs().list(limit)?)
 }
@@ -95,12 +101,21 @@ pub async fn prefs_get<R: Runtime>(app: AppHandle<R>) -> Result<Preferences, Ipc
 
 #[tauri::command]
 pub async fn prefs_set<R: Runtime>(app: AppHandle<R>, prefs: Preferences) -> Result<(), IpcError> {
-    if let Some(view) = &prefs.last_view {
-        if view.len() > 64 || !view.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(IpcError::new(ErrorCode::InvalidInput, "lastView must be a view name"));
-        }
+    if let Some(view) = &prefs.last_view
+        && (view.len() > 64 || !view.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    {
+        return Err(IpcError::new(
+            ErrorCode::InvalidInput,
+            "lastView must be a view name",
+        ));
     }
     // The window size is owned by the window itself; keep what it recorded.
     let stored = prefs::load(&app);
-    prefs::save(&app, &Preferences { window: stored.window, ..prefs })
+    prefs::save(
+        &app,
+        &Preferences {
+            window: stored.window,
+            ..prefs
+        },
+    )
 }

@@ -41,7 +41,11 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), detail: None }
+        Self {
+            code,
+            message: message.into(),
+            detail: None,
+        }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
@@ -63,7 +67,11 @@ impl From<StoreError> for IpcError {
             StoreError::Sqlite { source, .. } => Some(source.to_string()),
             _ => None,
         };
-        Self { code, message: e.to_string(), detail }
+        Self {
+            code,
+            message: e.to_string(),
+            detail,
+        }
     }
 }
 
@@ -87,12 +95,19 @@ mod tests {
     fn serializes_as_code_message_detail() {
         let e = IpcError::new(ErrorCode::StoreDamaged, "Move it aside").with_detail("x");
         let json = serde_json::to_value(&e).unwrap();
-        assert_eq!(json, serde_json::json!({"code": "store_damaged", "message": "Move it aside", "detail": "x"}));
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "store_damaged", "message": "Move it aside", "detail": "x"})
+        );
     }
 
     #[test]
     fn finished_job_is_a_conflict() {
-        let e: IpcError = EngineError::JobFinished { id: 3, status: "succeeded" }.into();
+        let e: IpcError = EngineError::JobFinished {
+            id: 3,
+            status: "succeeded",
+        }
+        .into();
         assert_eq!(e.code, ErrorCode::Conflict);
         assert!(e.message.contains("already finished"));
     }

@@ -47,5 +47,8 @@ pub fn run() {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ORGFLEET_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }

@@ -46,8 +46,11 @@ pub struct Preferences {
 fn store<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<Store<R>>, IpcError> {
     let dir = app.state::<AppState>().data_dir().to_path_buf();
     app.store(dir.join(FILE)).map_err(|e| {
-        IpcError::new(ErrorCode::Internal, "Orgfleet could not open its preferences file")
-            .with_detail(e.to_string())
+        IpcError::new(
+            ErrorCode::Internal,
+            "Orgfleet could not open its preferences file",
+        )
+        .with_detail(e.to_string())
     })
 }
 
@@ -63,12 +66,17 @@ pub fn load<R: Runtime>(app: &AppHandle<R>) -> Preferences {
 /// Saves preferences to disk now.
 pub fn save<R: Runtime>(app: &AppHandle<R>, prefs: &Preferences) -> Result<(), IpcError> {
     let store = store(app)?;
-    let value = serde_json::to_value(prefs)
-        .map_err(|e| IpcError::new(ErrorCode::Internal, "could not encode preferences").with_detail(e.to_string()))?;
+    let value = serde_json::to_value(prefs).map_err(|e| {
+        IpcError::new(ErrorCode::Internal, "could not encode preferences")
+            .with_detail(e.to_string())
+    })?;
     store.set(KEY, value);
     store.save().map_err(|e| {
-        IpcError::new(ErrorCode::DiskFull, "Orgfleet could not save your preferences; check free disk space")
-            .with_detail(e.to_string())
+        IpcError::new(
+            ErrorCode::DiskFull,
+            "Orgfleet could not save your preferences; check free disk space",
+        )
+        .with_detail(e.to_string())
     })
 }
 

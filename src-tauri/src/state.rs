@@ -34,14 +34,22 @@ impl AppState {
     /// Wraps an engine (or the error opening it) whose data lives in `data_dir`.
     pub fn from_engine(engine: orgfleet_engine::Result<Engine>, data_dir: PathBuf) -> Self {
         let mut interrupted_at_start = 0;
-        let engine = engine.map(Arc::new).map_err(IpcError::from).and_then(|engine| {
-            interrupted_at_start = engine.recover_after_restart()?;
-            Ok(engine)
-        });
+        let engine = engine
+            .map(Arc::new)
+            .map_err(IpcError::from)
+            .and_then(|engine| {
+                interrupted_at_start = engine.recover_after_restart()?;
+                Ok(engine)
+            });
         if let Err(e) = &engine {
             tracing::error!(code = ?e.code, "store unavailable: {}", e.message);
         }
-        Self { engine, data_dir, interrupted_at_start, watchers: Mutex::default() }
+        Self {
+            engine,
+            data_dir,
+            interrupted_at_start,
+            watchers: Mutex::default(),
+        }
     }
 
     pub fn data_dir(&self) -> &Path {

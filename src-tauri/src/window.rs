@@ -28,13 +28,18 @@ pub fn create_main<R: Runtime>(app: &mut App<R>) -> tauri::Result<()> {
     let app_handle = handle.clone();
     window.on_window_event(move |event| {
         if let WindowEvent::Resized(physical) = event {
-            let Some(window) = app_handle.get_webview_window(MAIN) else { return };
+            let Some(window) = app_handle.get_webview_window(MAIN) else {
+                return;
+            };
             let scale = window.scale_factor().unwrap_or(1.0);
             let logical = physical.to_logical::<f64>(scale);
             if logical.width > 0.0 && logical.height > 0.0 {
                 prefs::remember_window_size(
                     &app_handle,
-                    WindowSize { width: logical.width.round(), height: logical.height.round() },
+                    WindowSize {
+                        width: logical.width.round(),
+                        height: logical.height.round(),
+                    },
                 );
             }
         }

@@ -23,8 +23,12 @@ fn home(name: &str) -> std::path::PathBuf {
 fn app(name: &str) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let dir = home(name);
     let state = AppState::from_engine(Engine::open(&dir.join("db.sqlite3")), dir);
-    let app = configure(mock_builder(), state).build(tauri::generate_context!()).unwrap();
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let app = configure(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
     (app, window)
 }
 
@@ -53,7 +57,13 @@ fn store_check_runs_to_completion_and_is_listed() {
     let deadline = Instant::now() + Duration::from_secs(20);
     let job = loop {
         let jobs = invoke(&window, "jobs_list", json!({"limit": 10})).unwrap();
-        let job = jobs.as_array().unwrap().iter().find(|j| j["id"] == id).cloned().unwrap();
+        let job = jobs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["id"] == id)
+            .cloned()
+            .unwrap();
         if job["status"] == "succeeded" || Instant::now() > deadline {
             break job;
         }
@@ -81,8 +91,12 @@ fn a_damaged_store_is_reported_not_crashed_on() {
     let db = dir.join("db.sqlite3");
     std::fs::write(&db, b"not a database at all, just some words ".repeat(200)).unwrap();
     let state = AppState::from_engine(Engine::open(&db), dir);
-    let app = configure(mock_builder(), state).build(tauri::generate_context!()).unwrap();
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let app = configure(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
     let info = invoke(&window, "app_info", json!({})).unwrap();
     assert_eq!(info["storeError"]["code"], "store_damaged", "{info}");
     let err = invoke(&window, "jobs_list", json!({})).unwrap_err();
@@ -92,13 +106,21 @@ fn a_damaged_store_is_reported_not_crashed_on() {
 #[test]
 fn preferences_round_trip_and_reject_bad_view_names() {
     let (_app, window) = app("prefs");
-    invoke(&window, "prefs_set", json!({"prefs": {"theme": "dark", "lastView": "activity"}})).unwrap();
+    invoke(
+        &window,
+        "prefs_set",
+        json!({"prefs": {"theme": "dark", "lastView": "activity"}}),
+    )
+    .unwrap();
     let prefs = invoke(&window, "prefs_get", json!({})).unwrap();
     assert_eq!(prefs["theme"], "dark");
     assert_eq!(prefs["lastView"], "activity");
-    let err =
-        invoke(&window, "prefs_set", json!({"prefs": {"theme": "dark", "lastView": "../../etc"}}))
-            .unwrap_err();
+    let err = invoke(
+        &window,
+        "prefs_set",
+        json!({"prefs": {"theme": "dark", "lastView": "../../etc"}}),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "invalid_input");
 }
 
@@ -107,5 +129,8 @@ fn a_command_outside_the_capability_is_refused() {
     let (_app, window) = app("acl");
     let err = invoke(&window, "plugin:store|load", json!({"path": "x.json"})).unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("not allowed") || text.contains("denied"), "{text}");
+    assert!(
+        text.contains("not allowed") || text.contains("denied"),
+        "{text}"
+    );
 }

@@ -60,7 +60,9 @@ pub struct JobContext {
 
 impl std::fmt::Debug for JobContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JobContext").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("JobContext")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -71,7 +73,11 @@ impl JobContext {
 
     /// Returns `Err(Cancelled)` once cancellation was requested: call it between steps.
     pub fn checkpoint(&self) -> std::result::Result<(), JobFailure> {
-        if self.cancel.is_cancelled() { Err(JobFailure::Cancelled) } else { Ok(()) }
+        if self.cancel.is_cancelled() {
+            Err(JobFailure::Cancelled)
+        } else {
+            Ok(())
+        }
     }
 
     /// The token, for work that wants to `select!` on cancellation.
@@ -99,10 +105,11 @@ impl JobContext {
             }
             due
         };
-        if due {
-            if let Err(e) = rows::set_progress(&self.store.conn(), self.id, done, total, Some(phase)) {
-                tracing::warn!(job = self.id, error = %e, "could not persist job progress");
-            }
+        if due
+            && let Err(e) =
+                rows::set_progress(&self.store.conn(), self.id, done, total, Some(phase))
+        {
+            tracing::warn!(job = self.id, error = %e, "could not persist job progress");
         }
         let _ = self.events.send(JobEvent { job });
     }
@@ -126,7 +133,11 @@ pub struct Jobs {
 impl Jobs {
     pub(crate) fn new(store: Arc<Store>) -> Self {
         let (events, _) = broadcast::channel(1024);
-        Self { store, running: Arc::default(), events }
+        Self {
+            store,
+            running: Arc::default(),
+            events,
+        }
     }
 
     /// Every job change, for the UI. Slow listeners may miss intermediate progress events
@@ -169,7 +180,11 @@ impl Jobs {
                 Ok(Ok(result)) => (JobStatus::Succeeded, None, Some(result)),
                 Ok(Err(JobFailure::Cancelled)) => (JobStatus::Cancelled, None, None),
                 Ok(Err(JobFailure::Failed(message))) => (JobStatus::Failed, Some(message), None),
-                Err(join) => (JobStatus::Failed, Some(format!("the job crashed: {join}")), None),
+                Err(join) => (
+                    JobStatus::Failed,
+                    Some(format!("the job crashed: {join}")),
+                    None,
+                ),
             };
             let conn = store.conn();
             if status == JobStatus::Succeeded {
@@ -182,7 +197,10 @@ impl Jobs {
             if let Err(e) = rows::finish(&conn, id, status, error.as_deref(), result.as_ref()) {
                 tracing::error!(job = id, error = %e, "could not record the end of a job");
             }
-            running.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+            running
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&id);
             let job = rows::get(&conn, id);
             drop(conn);
             if let Ok(job) = &job {
@@ -201,7 +219,10 @@ impl Jobs {
         }
         let job = rows::get(&self.store.conn(), id)?;
         if job.status.is_final() {
-            Err(Error::JobFinished { id, status: job.status.as_str() })
+            Err(Error::JobFinished {
+                id,
+                status: job.status.as_str(),
+            })
         } else {
             Err(Error::JobNotRunning(id))
         }

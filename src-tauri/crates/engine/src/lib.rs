@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 pub use error::{Error, Result};
 pub use jobs::{JobContext, JobEvent, JobFailure, JobHandle, Jobs};
-pub use orgfleet_store::{Error as StoreError, JobId, JobKind, JobRecord, JobStatus, Store};
 pub use orgfleet_store::maintenance::MaintenanceReport;
+pub use orgfleet_store::{Error as StoreError, JobId, JobKind, JobRecord, JobStatus, Store};
 
 /// The engine: the store plus the job runner. Cheap to share behind an `Arc`.
 #[derive(Debug)]
@@ -37,7 +37,10 @@ impl Engine {
 
     fn with_store(store: Store) -> Self {
         let store = Arc::new(store);
-        Self { jobs: Jobs::new(store.clone()), store }
+        Self {
+            jobs: Jobs::new(store.clone()),
+            store,
+        }
     }
 
     /// Called once when the app starts: jobs a previous process left running are marked

@@ -2,8 +2,8 @@
 //! cancellation between steps. It is the first real job and the one later work reuses (after
 //! deleting snapshots, before a backup) — and it is what `orgfleet store check` runs.
 
-use orgfleet_store::maintenance::{self as steps, MaintenanceReport};
 use orgfleet_store::JobKind;
+use orgfleet_store::maintenance::{self as steps, MaintenanceReport};
 
 use crate::jobs::{JobFailure, JobHandle};
 use crate::{Engine, Result};

@@ -40,12 +40,16 @@ async fn cancelled_job_ends_cancelled_and_cannot_be_cancelled_twice() {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let handle = engine
         .jobs()
-        .start(JobKind::StoreMaintenance, "waits for cancel", move |ctx| async move {
-            let _ = tx.send(());
-            ctx.cancellation().cancelled().await;
-            ctx.checkpoint()?;
-            Ok(serde_json::Value::Null)
-        })
+        .start(
+            JobKind::StoreMaintenance,
+            "waits for cancel",
+            move |ctx| async move {
+                let _ = tx.send(());
+                ctx.cancellation().cancelled().await;
+                ctx.checkpoint()?;
+                Ok(serde_json::Value::Null)
+            },
+        )
         .unwrap();
     rx.await.unwrap();
     engine.jobs().cancel(handle.id).unwrap();

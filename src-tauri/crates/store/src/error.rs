@@ -14,12 +14,21 @@ pub enum Error {
         "the Orgfleet database at {path} was written by a newer Orgfleet (schema version \
          {found}, this build knows up to {supported}). Update Orgfleet; the database was not changed"
     )]
-    TooNew { path: PathBuf, found: i64, supported: i64 },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
 
     #[error("could not create the data directory {path}: {source}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
-    #[error("no data directory could be found for this user; set ORGFLEET_HOME to a writable folder")]
+    #[error(
+        "no data directory could be found for this user; set ORGFLEET_HOME to a writable folder"
+    )]
     NoHome,
 
     #[error("job {0} does not exist")]
@@ -29,7 +38,10 @@ pub enum Error {
     DiskFull { path: PathBuf },
 
     #[error("database error while {context}: {source}")]
-    Sqlite { context: &'static str, source: rusqlite::Error },
+    Sqlite {
+        context: &'static str,
+        source: rusqlite::Error,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -2,7 +2,7 @@
 //! see the same history. Rows move queued → running → succeeded | failed | cancelled; rows
 //! still running when the process died become `interrupted` at the next start.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -220,19 +220,26 @@ pub fn mark_interrupted(conn: &Connection) -> Result<usize> {
 
 /// One job by id.
 pub fn get(conn: &Connection, id: JobId) -> Result<JobRecord> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"), [id], from_row)
-        .optional()
-        .context("reading a job")?
-        .ok_or(Error::JobNotFound(id))
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()
+    .context("reading a job")?
+    .ok_or(Error::JobNotFound(id))
 }
 
 /// The newest `limit` jobs, newest first.
 pub fn list(conn: &Connection, limit: u32) -> Result<Vec<JobRecord>> {
     let mut stmt = conn
-        .prepare(&format!("SELECT {COLUMNS} FROM jobs ORDER BY id DESC LIMIT ?1"))
+        .prepare(&format!(
+            "SELECT {COLUMNS} FROM jobs ORDER BY id DESC LIMIT ?1"
+        ))
         .context("listing jobs")?;
     let rows = stmt.query_map([limit], from_row).context("listing jobs")?;
-    rows.collect::<rusqlite::Result<Vec<_>>>().context("listing jobs")
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .context("listing jobs")
 }
 
 #[cfg(test)]
@@ -255,7 +262,10 @@ mod tests {
         mark_running(&conn, id).unwrap();
         set_progress(&conn, id, 2, Some(5), Some("Checking integrity")).unwrap();
         let job = get(&conn, id).unwrap();
-        assert_eq!((job.status, job.progress_done, job.progress_total), (JobStatus::Running, 2, Some(5)));
+        assert_eq!(
+            (job.status, job.progress_done, job.progress_total),
+            (JobStatus::Running, 2, Some(5))
+        );
         assert_eq!(job.phase.as_deref(), Some("Checking integrity"));
         let summary = serde_json::json!({"ok": true});
         finish(&conn, id, JobStatus::Succeeded, None, Some(&summary)).unwrap();

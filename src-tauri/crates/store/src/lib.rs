@@ -16,5 +16,5 @@ mod store;
 
 pub use error::{Error, Result};
 pub use jobs::{JobId, JobKind, JobRecord, JobStatus};
-pub use paths::{data_dir, DATABASE_FILE};
+pub use paths::{DATABASE_FILE, data_dir};
 pub use store::Store;

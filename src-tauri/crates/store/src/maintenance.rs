@@ -51,9 +51,16 @@ impl Step {
             Step::QuickCheck => collect_problems(conn, "PRAGMA quick_check", report),
             Step::IntegrityCheck => collect_problems(conn, "PRAGMA integrity_check", report),
             Step::ForeignKeyCheck => {
-                let mut stmt = conn.prepare("PRAGMA foreign_key_check").context("checking references")?;
+                let mut stmt = conn
+                    .prepare("PRAGMA foreign_key_check")
+                    .context("checking references")?;
                 let rows = stmt
-                    .query_map([], |r| Ok(format!("dangling reference in table {}", r.get::<_, String>(0)?)))
+                    .query_map([], |r| {
+                        Ok(format!(
+                            "dangling reference in table {}",
+                            r.get::<_, String>(0)?
+                        ))
+                    })
                     .context("checking references")?;
                 for row in rows {
                     report.problems.push(row.context("checking references")?);
@@ -63,7 +70,9 @@ impl Step {
             Step::Checkpoint => conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
                 .context("checkpointing the write-ahead log"),
-            Step::Optimize => conn.execute_batch("PRAGMA optimize; ANALYZE;").context("optimizing"),
+            Step::Optimize => conn
+                .execute_batch("PRAGMA optimize; ANALYZE;")
+                .context("optimizing"),
             Step::Vacuum => {
                 // Never rewrite a store that failed its checks: compaction could spread damage.
                 if report.integrity_ok() {
@@ -80,7 +89,9 @@ impl Step {
 
 fn collect_problems(conn: &Connection, pragma: &str, report: &mut MaintenanceReport) -> Result<()> {
     let mut stmt = conn.prepare(pragma).context("checking integrity")?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0)).context("checking integrity")?;
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .context("checking integrity")?;
     for row in rows {
         let line = row.context("checking integrity")?;
         if line != "ok" && !report.problems.contains(&line) {
@@ -133,12 +144,17 @@ mod tests {
             let conn = store.conn();
             conn.execute_batch("CREATE TABLE scratch (x BLOB)").unwrap();
             for _ in 0..200 {
-                conn.execute("INSERT INTO scratch VALUES (zeroblob(4096))", []).unwrap();
+                conn.execute("INSERT INTO scratch VALUES (zeroblob(4096))", [])
+                    .unwrap();
             }
-            conn.execute_batch("DELETE FROM scratch; PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+            conn.execute_batch("DELETE FROM scratch; PRAGMA wal_checkpoint(TRUNCATE);")
+                .unwrap();
         }
         let conn = store.connect().unwrap();
-        let mut report = MaintenanceReport { bytes_before: disk_usage(store.path()), ..Default::default() };
+        let mut report = MaintenanceReport {
+            bytes_before: disk_usage(store.path()),
+            ..Default::default()
+        };
         for step in STEPS {
             step.run(&conn, &mut report).unwrap();
         }
@@ -165,7 +181,10 @@ mod tests {
         for step in STEPS {
             step.run(&conn, &mut report).unwrap();
         }
-        assert_eq!(report.problems, vec!["dangling reference in table child".to_string()]);
+        assert_eq!(
+            report.problems,
+            vec!["dangling reference in table child".to_string()]
+        );
         assert!(!report.compacted);
     }
 }

@@ -25,7 +25,11 @@ pub fn check_version(conn: &Connection, path: &Path) -> Result<i64> {
         .context("reading the schema version")?;
     let supported = latest_version();
     if found > supported {
-        return Err(Error::TooNew { path: path.to_path_buf(), found, supported });
+        return Err(Error::TooNew {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
     }
     Ok(found)
 }
@@ -36,7 +40,8 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         let tx = conn.transaction().context("starting a migration")?;
         tx.execute_batch(sql).context("applying a migration")?;
-        tx.pragma_update(None, "user_version", version).context("recording the schema version")?;
+        tx.pragma_update(None, "user_version", version)
+            .context("recording the schema version")?;
         tx.commit().context("committing a migration")?;
         tracing::info!(version, "applied store migration");
     }

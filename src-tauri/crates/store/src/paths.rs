@@ -17,6 +17,9 @@ pub fn data_dir() -> Result<PathBuf> {
             .data_dir()
             .to_path_buf(),
     };
-    std::fs::create_dir_all(&dir).map_err(|source| Error::DataDir { path: dir.clone(), source })?;
+    std::fs::create_dir_all(&dir).map_err(|source| Error::DataDir {
+        path: dir.clone(),
+        source,
+    })?;
     Ok(dir)
 }

@@ -18,7 +18,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -32,12 +34,17 @@ impl Store {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| Error::DataDir { path: parent.to_path_buf(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| Error::DataDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
         let mut conn = open_connection(path)?;
         migrations::migrate(&mut conn, path).map_err(|e| classify(e, path))?;
-        Ok(Self { path: path.to_path_buf(), conn: Mutex::new(conn) })
+        Ok(Self {
+            path: path.to_path_buf(),
+            conn: Mutex::new(conn),
+        })
     }
 
     /// Path of the database file.
@@ -49,7 +56,9 @@ impl Store {
     pub fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
         // back on drop), so a poisoned lock is safe to reuse.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// A separate connection to the same database, for long-running work.
@@ -66,11 +75,14 @@ fn open_connection(path: &Path) -> Result<Connection> {
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| damaged(path, e))?;
-    conn.busy_timeout(Duration::from_secs(10)).context("setting the busy timeout")?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .context("setting the busy timeout")?;
     // Reading the schema is the first thing that touches the file's content: a file that is
     // not a database (or is corrupt in its header) fails here, before anything is written.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map_err(|e| damaged(path, e))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| damaged(path, e))?;
     migrations::check_version(&conn, path)?;
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
@@ -78,30 +90,44 @@ fn open_connection(path: &Path) -> Result<Connection> {
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(mode, "SQLite refused WAL mode; continuing with {mode}");
     }
-    conn.pragma_update(None, "foreign_keys", true).context("enabling foreign keys")?;
-    conn.pragma_update(None, "synchronous", "NORMAL").context("setting synchronous")?;
+    conn.pragma_update(None, "foreign_keys", true)
+        .context("enabling foreign keys")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .context("setting synchronous")?;
     Ok(conn)
 }
 
 fn damaged(path: &Path, e: rusqlite::Error) -> Error {
     match &e {
         rusqlite::Error::SqliteFailure(f, _)
-            if matches!(f.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) =>
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+            ) =>
         {
-            Error::Damaged { path: path.to_path_buf(), reason: e.to_string() }
+            Error::Damaged {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }
         }
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull => {
-            Error::DiskFull { path: path.to_path_buf() }
+            Error::DiskFull {
+                path: path.to_path_buf(),
+            }
         }
-        _ => Error::Sqlite { context: "opening the database", source: e },
+        _ => Error::Sqlite {
+            context: "opening the database",
+            source: e,
+        },
     }
 }
 
 fn classify(e: Error, path: &Path) -> Error {
     match e {
-        Error::Sqlite { source, .. } if is_corruption(&source) => {
-            Error::Damaged { path: path.to_path_buf(), reason: source.to_string() }
-        }
+        Error::Sqlite { source, .. } if is_corruption(&source) => Error::Damaged {
+            path: path.to_path_buf(),
+            reason: source.to_string(),
+        },
         other => other,
     }
 }
@@ -120,11 +146,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
         let conn = store.conn();
-        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
-        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(fk, 1);
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(version, migrations::latest_version());
     }
 
@@ -136,7 +168,11 @@ mod tests {
         let store = Store::open(&path).unwrap();
         let tables: i64 = store
             .conn()
-            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'jobs'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'jobs'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(tables, 1);
     }
@@ -150,7 +186,11 @@ mod tests {
         let err = Store::open(&path).unwrap_err();
         assert!(matches!(err, Error::Damaged { .. }), "got {err:?}");
         assert!(err.to_string().contains("Move the file aside"));
-        assert_eq!(std::fs::read(&path).unwrap(), garbage, "a damaged file must not be modified");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            garbage,
+            "a damaged file must not be modified"
+        );
     }
 
     #[test]
@@ -159,11 +199,15 @@ mod tests {
         let path = dir.path().join("db.sqlite3");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 999;").unwrap();
+            conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 999;")
+                .unwrap();
         }
         let before = std::fs::read(&path).unwrap();
         let err = Store::open(&path).unwrap_err();
-        assert!(matches!(err, Error::TooNew { found: 999, .. }), "got {err:?}");
+        assert!(
+            matches!(err, Error::TooNew { found: 999, .. }),
+            "got {err:?}"
+        );
         assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 }

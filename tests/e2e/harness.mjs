@@ -1,0 +1,79 @@
+// Shared harness for real-window e2e tests: starts tauri-driver (which starts
+// WebKitWebDriver, which starts the built app) with an isolated ORGFLEET_HOME, and hands
+// out selenium sessions. Run under Xvfb: see tests/scripts/test.sh.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Builder, By, until } from "selenium-webdriver";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = resolve(here, "../..");
+export const appBinary = process.env.ORGFLEET_APP ?? join(repo, "target/debug/orgfleet-desktop");
+const driverBinary = process.env.TAURI_DRIVER ?? join(repo, ".tools/bin/tauri-driver");
+const port = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
+
+export { By, until };
+
+/** Starts tauri-driver with a fresh data directory; returns { home, stop, session }. */
+export async function startDriver() {
+  for (const [what, path] of [
+    ["app binary", appBinary],
+    ["tauri-driver", driverBinary],
+  ]) {
+    if (!existsSync(path)) throw new Error(`${what} not found at ${path}; run npm test (it builds both)`);
+  }
+  const home = mkdtempSync(join(tmpdir(), "orgfleet-e2e-"));
+  const env = {
+    ...process.env,
+    ORGFLEET_HOME: home,
+    XDG_DATA_HOME: join(home, "xdg-data"),
+    XDG_CONFIG_HOME: join(home, "xdg-config"),
+    NO_AT_BRIDGE: "1",
+  };
+  const driver = spawn(driverBinary, ["--port", String(port), "--native-port", String(port + 1)], {
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      driver.kill();
+      throw new Error("tauri-driver did not come up within 20 s");
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    home,
+    async session() {
+      const capabilities = {
+        browserName: "wry",
+        "tauri:options": { application: appBinary },
+      };
+      const session = await new Builder()
+        .usingServer(`http://127.0.0.1:${port}`)
+        .withCapabilities(capabilities)
+        .build();
+      await session.wait(until.elementLocated(By.css("nav[aria-label='Main']")), 20_000);
+      return session;
+    },
+    stop() {
+      driver.kill();
+    },
+  };
+}
+
+/** Saves a WebDriver screenshot of the window's content. */
+export async function screenshot(session, file) {
+  const png = await session.takeScreenshot();
+  writeFileSync(file, Buffer.from(png, "base64"));
+}
+
+export const screenshotDir = join(here, "screenshots");

@@ -1,0 +1,67 @@
+/**
+ * The one module that talks to the Rust side. Every other module calls `api.*`, never
+ * `invoke`, so the command names, argument shapes and error mapping live in one place.
+ */
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { AppInfo } from "../bindings/AppInfo";
+import type { ErrorCode } from "../bindings/ErrorCode";
+import type { IpcError } from "../bindings/IpcError";
+import type { JobEvent } from "../bindings/JobEvent";
+import type { JobRecord } from "../bindings/JobRecord";
+import type { Preferences } from "../bindings/Preferences";
+
+/** An error from the backend, with the closed set of codes the UI branches on. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string | null;
+
+  constructor(error: IpcError) {
+    super(error.message);
+    this.name = "ApiError";
+    this.code = error.code;
+    this.detail = error.detail;
+  }
+}
+
+function isIpcError(value: unknown): value is IpcError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "code" in value &&
+    "message" in value &&
+    typeof (value as { message: unknown }).message === "string"
+  );
+}
+
+/** Converts whatever `invoke` rejected with into an ApiError. */
+export function toApiError(raw: unknown): ApiError {
+  if (raw instanceof ApiError) return raw;
+  if (isIpcError(raw)) return new ApiError(raw);
+  const message = typeof raw === "string" ? raw : raw instanceof Error ? raw.message : String(raw);
+  return new ApiError({ code: "internal", message, detail: null });
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (raw) {
+    throw toApiError(raw);
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>("app_info"),
+  jobsList: (limit?: number) => call<JobRecord[]>("jobs_list", { limit: limit ?? null }),
+  /** Streams every job change until the window reloads; returns once subscribed. */
+  jobsWatch: (onEvent: (event: JobEvent) => void) => {
+    const channel = new Channel<JobEvent>();
+    channel.onmessage = onEvent;
+    return call<void>("jobs_watch", { onEvent: channel });
+  },
+  jobCancel: (id: number) => call<void>("job_cancel", { id }),
+  storeCheckStart: () => call<number>("store_check_start"),
+  prefsGet: () => call<Preferences>("prefs_get"),
+  prefsSet: (prefs: Preferences) => call<void>("prefs_set", { prefs }),
+};
+
+export type Api = typeof api;

@@ -1,0 +1,72 @@
+/**
+ * TanStack Query hooks over `api`: backend state is cached here and updated by backend
+ * events (job changes arrive over a Channel and are written straight into the cache).
+ */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import type { JobRecord } from "../bindings/JobRecord";
+import type { Preferences } from "../bindings/Preferences";
+import { api } from "./ipc";
+
+export const keys = {
+  appInfo: ["app-info"] as const,
+  jobs: ["jobs"] as const,
+  prefs: ["prefs"] as const,
+};
+
+/** Replaces (or adds) a job in a newest-first list. */
+export function upsertJob(jobs: JobRecord[] | undefined, job: JobRecord): JobRecord[] {
+  const list = jobs ?? [];
+  const index = list.findIndex((j) => j.id === job.id);
+  if (index === -1) return [job, ...list].sort((a, b) => b.id - a.id);
+  const next = list.slice();
+  next[index] = job;
+  return next;
+}
+
+export function useAppInfo() {
+  return useQuery({ queryKey: keys.appInfo, queryFn: api.appInfo, staleTime: Infinity });
+}
+
+/** Jobs, newest first, kept live by the backend's job events. */
+export function useJobs() {
+  const client = useQueryClient();
+  useEffect(() => {
+    api
+      .jobsWatch((event) => {
+        client.setQueryData<JobRecord[]>(keys.jobs, (jobs) => upsertJob(jobs, event.job));
+      })
+      .catch(() => {
+        // Without live events the list still refreshes on focus and after actions.
+      });
+  }, [client]);
+  return useQuery({ queryKey: keys.jobs, queryFn: () => api.jobsList(500) });
+}
+
+export function useStartStoreCheck() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: api.storeCheckStart,
+    onSettled: () => client.invalidateQueries({ queryKey: keys.jobs }),
+  });
+}
+
+export function useCancelJob() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: api.jobCancel,
+    onSettled: () => client.invalidateQueries({ queryKey: keys.jobs }),
+  });
+}
+
+export function usePreferences() {
+  return useQuery({ queryKey: keys.prefs, queryFn: api.prefsGet, staleTime: Infinity });
+}
+
+export function useSavePreferences() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (prefs: Preferences) => api.prefsSet(prefs),
+    onMutate: (prefs) => client.setQueryData(keys.prefs, prefs),
+  });
+}
