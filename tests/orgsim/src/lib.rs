@@ -6,7 +6,17 @@
 //! calling the login host fails here as it would there). It follows `shared/protocol/*.md`
 //! and the real WSDLs; it is never bent to suit our own client. It never ships in the app.
 
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod config;
 pub mod error;
+pub mod faults;
+pub mod limits;
+pub mod login_page;
+pub mod oauth;
+pub mod rest;
+pub mod sobjects;
 pub mod ids;
 pub mod load;
 pub mod model;

@@ -104,6 +104,9 @@ pub struct Org {
     pub records: BTreeMap<String, BTreeMap<String, Record>>,
     /// Monotonic counter for ids minted inside this org.
     pub next_id: u64,
+    /// SetupAuditTrail rows, oldest first (see `audit`).
+    #[serde(default)]
+    pub audit_trail: Vec<crate::audit::AuditEntry>,
 }
 
 impl Org {

@@ -40,6 +40,16 @@ pub struct SimInner {
     pub login_url: RwLock<String>,
     /// Instance listeners, by org id, so removing an org stops its listener.
     pub listeners: Mutex<BTreeMap<String, JoinHandle<()>>>,
+    /// refresh token → what it stands for (see `oauth`).
+    pub refresh_tokens: RwLock<BTreeMap<String, crate::oauth::RefreshInfo>>,
+    /// Connected apps, pending authorization codes, OAuth settings (see `oauth`).
+    pub oauth: crate::oauth::OAuthState,
+    /// Per-org faults and the request log (see `faults`).
+    pub faults: crate::faults::FaultState,
+    /// Per-org daily API usage (see `limits`).
+    pub limits: crate::limits::LimitState,
+    /// Open query cursors for queryMore (see `rest`).
+    pub cursors: crate::rest::CursorStore,
     /// Metadata API jobs (see `soap`).
     pub soap: crate::soap::SoapState,
 }
@@ -115,7 +125,7 @@ impl Sim {
         })?;
         let login_url = format!("http://{local}");
         *self.inner.login_url.write().expect("login url lock") = login_url.clone();
-        let app = login_routes().with_state(self.clone());
+        let app = login_routes(&self).with_state(self.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -141,7 +151,7 @@ impl Sim {
             }
             orgs.insert(org_id.clone(), org);
         }
-        let app = instance_routes()
+        let app = instance_routes(self)
             .layer(axum::Extension(OrgScope { org_id: org_id.clone() }))
             .with_state(self.clone());
         let handle = tokio::spawn(async move {
@@ -153,11 +163,19 @@ impl Sim {
 }
 
 /// Routes of the login host (login.salesforce.com / test.salesforce.com).
-fn login_routes() -> Router<Sim> {
-    Router::new()
+fn login_routes(sim: &Sim) -> Router<Sim> {
+    let routes = Router::new()
+        .merge(crate::oauth::routes())
+        .merge(crate::admin::routes());
+    crate::limits::login_layers(routes, sim)
 }
 
 /// Routes of an org's instance (`https://mydomain.my.salesforce.com`).
-fn instance_routes() -> Router<Sim> {
-    Router::new().merge(crate::soap::routes())
+/// Cross-cutting layers (request log, faults, API limits) wrap every merged router.
+fn instance_routes(sim: &Sim) -> Router<Sim> {
+    let routes = Router::new()
+        .merge(crate::oauth::routes())
+        .merge(crate::rest::routes())
+        .merge(crate::soap::routes());
+    crate::limits::instance_layers(routes, sim)
 }
