@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod generator;
 pub mod faults;
 pub mod limits;
 pub mod login_page;
