@@ -24,6 +24,10 @@ pub mod model;
 pub mod server;
 pub mod soap;
 pub mod soql;
+pub mod dependencies;
+pub mod soap_apex;
+pub mod tooling;
+pub mod apex;
 
 pub use error::{Error, Result};
 pub use model::{Component, ComponentKey, Org, OrgKind, Record, User};

@@ -50,6 +50,8 @@ pub struct SimInner {
     pub limits: crate::limits::LimitState,
     /// Open query cursors for queryMore (see `rest`).
     pub cursors: crate::rest::CursorStore,
+    /// Trace flags, debug levels, Apex logs and source tracking (see `tooling`).
+    pub tooling: crate::tooling::ToolingState,
     /// Metadata API jobs (see `soap`).
     pub soap: crate::soap::SoapState,
 }
@@ -176,6 +178,8 @@ fn instance_routes(sim: &Sim) -> Router<Sim> {
     let routes = Router::new()
         .merge(crate::oauth::routes())
         .merge(crate::rest::routes())
+        .merge(crate::tooling::routes())
+        .merge(crate::soap_apex::routes())
         .merge(crate::soap::routes());
     crate::limits::instance_layers(routes, sim)
 }

@@ -1,0 +1,267 @@
+//! Unit tests of the Apex subset interpreter.
+
+use serde_json::json;
+
+use super::*;
+use crate::model::Org;
+
+/// Built through serde so fields other modules add (with `#[serde(default)]`) need no edits.
+fn org() -> Org {
+    serde_json::from_value(json!({
+        "id": crate::ids::make_id("00D", 1), "alias": "t", "name": "Test", "kind": "sandbox",
+        "instance_name": "CS1", "instance_url": "",
+        "users": [{"id": crate::ids::make_id("005", 1), "username": "admin@t.org", "name": "Ada Admin",
+                   "email": "admin@t.org", "password": "pw", "profile_name": "System Administrator",
+                   "is_active": true}],
+        "metadata": {}, "records": {}, "next_id": 0
+    }))
+    .expect("org json")
+}
+
+fn user() -> String {
+    crate::ids::make_id("005", 1)
+}
+
+fn debugs(o: &Outcome) -> Vec<String> {
+    o.events
+        .iter()
+        .filter(|e| e.name == "USER_DEBUG")
+        .map(|e| e.detail.splitn(3, '|').nth(2).unwrap_or("").to_owned())
+        .collect()
+}
+
+fn run(code: &str) -> Outcome {
+    execute_anonymous(code, &mut org(), &user())
+}
+
+#[test]
+fn debug_of_expressions() {
+    let o = run(
+        "System.debug('a' + 1 + 2);\nSystem.debug(1 + 2 * 3);\nSystem.debug(7 / 2);\nDecimal d = 7; System.debug(d / 2);\nSystem.debug(null);\nSystem.debug(3 > 2 && !(1 == 2));\nSystem.debug('Abc' == 'aBC');\nSystem.debug('x'.equals('X'));",
+    );
+    assert!(o.success, "{o:?}");
+    assert_eq!(
+        debugs(&o),
+        ["a12", "7", "3", "3.5", "null", "true", "true", "false"]
+    );
+    assert_eq!(
+        o.events
+            .iter()
+            .find(|e| e.name == "USER_DEBUG")
+            .unwrap()
+            .detail,
+        "[1]|DEBUG|a12"
+    );
+    assert_eq!((o.line, o.column), (-1, -1));
+}
+
+#[test]
+fn strings_collections_and_loops() {
+    let o = run(r#"
+        String s = 'Hello World';
+        System.debug(s.toUpperCase() + ' ' + s.length() + ' ' + s.contains('World') + ' ' + s.substring(0, 5));
+        List<Integer> xs = new List<Integer>{3, 1, 2};
+        xs.add(4);
+        xs.sort();
+        System.debug(xs);
+        Integer total = 0;
+        for (Integer x : xs) { if (x == 2) { continue; } total += x; }
+        for (Integer i = 0; i < 3; i++) { total = total + i; }
+        System.debug(total);
+        Set<String> seen = new Set<String>{'a', 'b'};
+        seen.add('a');
+        System.debug(seen.size() + ' ' + seen);
+        Map<String, Integer> m = new Map<String, Integer>{'one' => 1};
+        m.put('two', 2);
+        System.debug(m.get('two') + m.keySet().size());
+        System.debug(m);
+        Integer w = 0;
+        while (w < 10) { w++; if (w == 5) break; }
+        System.debug(w);
+        System.debug(String.join(new List<String>{'x', 'y'}, '-'));
+    "#);
+    assert!(o.success, "{o:?}");
+    assert_eq!(
+        debugs(&o),
+        [
+            "HELLO WORLD 11 true Hello",
+            "(1, 2, 3, 4)",
+            "11",
+            "2 {a, b}",
+            "4",
+            "{one=1, two=2}",
+            "5",
+            "x-y"
+        ]
+    );
+}
+
+#[test]
+fn compile_errors_have_line_and_column() {
+    let o = run("System.debug('a');\nInteger x = ;");
+    assert!(!o.compiled && !o.success);
+    assert_eq!((o.line, o.column), (2, 13));
+    assert_eq!(o.compile_problem.as_deref(), Some("Unexpected token ';'."));
+    let o = run("System.debug(y);");
+    assert_eq!(
+        o.compile_problem.as_deref(),
+        Some("Variable does not exist: y")
+    );
+    assert_eq!((o.line, o.column), (1, 14));
+    let o = run("Integer x = 'a';");
+    assert_eq!(
+        o.compile_problem.as_deref(),
+        Some("Illegal assignment from String to Integer")
+    );
+    let o = run("Foo f;");
+    assert_eq!(o.compile_problem.as_deref(), Some("Invalid type: Foo"));
+    let o = run("System.debg('x');");
+    assert_eq!(
+        o.compile_problem.as_deref(),
+        Some(
+            "Method does not exist or incorrect signature: void debg(String) from the type System"
+        )
+    );
+    let o = run("System.debug('x')");
+    assert_eq!(o.compile_problem.as_deref(), Some("Missing ';' at '<EOF>'"));
+    let o = run("List<Foo__x> l = [SELECT Id FROM Nope];");
+    assert!(!o.compiled);
+}
+
+#[test]
+fn dml_then_soql_with_binds() {
+    let mut org = org();
+    let o = execute_anonymous(
+        r#"
+        Account a = new Account(Name = 'Acme', Industry = 'Tech');
+        insert a;
+        System.debug(a.Id != null);
+        List<Account> more = new List<Account>{ new Account(Name = 'Beta'), new Account(Name = 'Gamma') };
+        insert more;
+        String ind = 'Tech';
+        Account got = [SELECT Id, Name, CreatedBy.Name FROM Account WHERE Industry = :ind];
+        System.debug(got.Name + ' by ' + got.CreatedBy.Name);
+        List<Account> all = [SELECT Name FROM Account WHERE Id IN :more ORDER BY Name DESC];
+        System.debug(all.size() + ' ' + all[0].Name);
+        got.Name = 'Acme 2';
+        update got;
+        delete more[1];
+        System.debug([SELECT COUNT() FROM Account]);
+        System.debug(Limits.getQueries() + '/' + Limits.getLimitQueries() + ' ' + Limits.getDmlStatements());
+        for (Account x : [SELECT Name FROM Account ORDER BY Name]) { System.debug(x.Name); }
+    "#,
+        &mut org,
+        &user(),
+    );
+    assert!(o.success, "{o:?}");
+    assert_eq!(
+        debugs(&o),
+        [
+            "true",
+            "Acme by Ada Admin",
+            "2 Gamma",
+            "2",
+            "3/100 4",
+            "Acme 2",
+            "Beta"
+        ]
+    );
+    let accounts = &org.records["Account"];
+    assert_eq!(accounts.len(), 2);
+    assert!(accounts.values().all(|r| r.id.starts_with("001")));
+    assert!(
+        o.events
+            .iter()
+            .any(|e| e.name == "DML_BEGIN" && e.detail.contains("Op:Insert|Type:Account|Rows:2"))
+    );
+    assert!(o.events.iter().any(|e| e.name == "SOQL_EXECUTE_BEGIN"));
+}
+
+#[test]
+fn failed_transaction_rolls_back() {
+    let mut org = org();
+    let o = execute_anonymous(
+        "insert new Account(Name = 'Kept?');\nAccount a = [SELECT Id FROM Account WHERE Name = 'missing'];",
+        &mut org,
+        &user(),
+    );
+    assert!(o.compiled && !o.success);
+    assert_eq!(
+        o.exception_message.as_deref(),
+        Some("System.QueryException: List has no rows for assignment to SObject")
+    );
+    assert_eq!(
+        o.exception_stack_trace.as_deref(),
+        Some("AnonymousBlock: line 2, column 13")
+    );
+    assert!(org.records.get("Account").is_none_or(|t| t.is_empty()));
+    assert!(o.events.iter().any(|e| e.name == "FATAL_ERROR"));
+}
+
+#[test]
+fn exceptions_thrown_caught_and_dml_errors() {
+    let o = run(r#"
+        public class BadException extends Exception {}
+        try {
+            throw new BadException('boom');
+        } catch (BadException e) {
+            System.debug('caught ' + e.getMessage());
+        } finally {
+            System.debug('finally');
+        }
+        try { insert new Account(); } catch (DmlException e) { System.debug(e.getMessage()); }
+        try { Integer z = 1 / 0; } catch (Exception e) { System.debug(e.getTypeName()); }
+        List<Integer> l = new List<Integer>();
+        try { l.get(3); } catch (ListException e) { System.debug(e.getMessage()); }
+        throw new BadException('uncaught');
+    "#);
+    assert!(!o.success);
+    assert_eq!(
+        debugs(&o),
+        [
+            "caught boom",
+            "finally",
+            "Insert failed. First exception on row 0; first error: REQUIRED_FIELD_MISSING, Required fields are missing: [Name]: [Name]",
+            "System.MathException",
+            "List index out of bounds: 3",
+        ]
+    );
+    assert_eq!(
+        o.exception_message.as_deref(),
+        Some("BadException: uncaught")
+    );
+    let o = run("System.assertEquals(1, 2);");
+    assert_eq!(
+        o.exception_message.as_deref(),
+        Some("System.AssertException: Assertion Failed: Expected: 1, Actual: 2")
+    );
+    let o = run("String s; s.length();");
+    assert_eq!(
+        o.exception_message.as_deref(),
+        Some("System.NullPointerException: Attempt to de-reference a null object")
+    );
+    let o = run("update new Account(Name = 'x');");
+    assert!(
+        o.exception_message
+            .unwrap()
+            .starts_with("System.DmlException: Update failed.")
+    );
+}
+
+#[test]
+fn custom_objects_and_runaway_loops() {
+    let mut org = org();
+    let o = execute_anonymous(
+        "Invoice__c i = new Invoice__c(Amount__c = 12.5);\ninsert i;\nInvoice__c j = [SELECT Amount__c FROM Invoice__c WHERE Id = :i.Id];\nSystem.debug(j.Amount__c * 2);",
+        &mut org,
+        &user(),
+    );
+    assert!(o.success, "{o:?}");
+    assert_eq!(debugs(&o), ["25"]);
+    assert_eq!(org.records["Invoice__c"].len(), 1);
+    let o = run("while (true) { }");
+    assert_eq!(
+        o.exception_message.as_deref(),
+        Some("System.LimitException: Apex CPU time limit exceeded")
+    );
+}

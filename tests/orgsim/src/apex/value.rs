@@ -1,0 +1,204 @@
+//! Run-time values of the Apex subset. Collections and sObjects are references (Apex
+//! semantics: `List<Account> b = a;` aliases), hence `Rc<RefCell<..>>`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde_json::{Map, Value as Json};
+
+#[derive(Debug, Clone)]
+pub struct SObj {
+    pub sobject: String,
+    pub fields: Map<String, Json>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Dec(f64),
+    Str(String),
+    List(Rc<RefCell<Vec<Value>>>),
+    Set(Rc<RefCell<Vec<Value>>>),
+    Map(Rc<RefCell<Vec<(Value, Value)>>>),
+    SObject(Rc<RefCell<SObj>>),
+    Exception(Rc<ExceptionValue>),
+    /// A `LoggingLevel.X` constant.
+    Level(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ExceptionValue {
+    /// `System.DmlException` or a custom name.
+    pub type_name: String,
+    pub message: String,
+}
+
+impl Value {
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+
+    pub fn sobject(sobject: &str, fields: Map<String, Json>) -> Value {
+        Value::SObject(Rc::new(RefCell::new(SObj {
+            sobject: sobject.to_owned(),
+            fields,
+        })))
+    }
+
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::Null => "null".into(),
+            Value::Bool(_) => "Boolean".into(),
+            Value::Int(_) => "Integer".into(),
+            Value::Dec(_) => "Decimal".into(),
+            Value::Str(_) => "String".into(),
+            Value::List(_) => "List".into(),
+            Value::Set(_) => "Set".into(),
+            Value::Map(_) => "Map".into(),
+            Value::SObject(s) => s.borrow().sobject.clone(),
+            Value::Exception(e) => e.type_name.clone(),
+            Value::Level(_) => "System.LoggingLevel".into(),
+        }
+    }
+
+    /// `String.valueOf(v)` / `System.debug(v)` rendering.
+    pub fn display(&self) -> String {
+        match self {
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(n) => n.to_string(),
+            Value::Dec(d) => format_decimal(*d),
+            Value::Str(s) => s.clone(),
+            Value::List(l) => {
+                let items: Vec<String> = l.borrow().iter().map(Value::display).collect();
+                format!("({})", items.join(", "))
+            }
+            Value::Set(l) => {
+                let items: Vec<String> = l.borrow().iter().map(Value::display).collect();
+                format!("{{{}}}", items.join(", "))
+            }
+            Value::Map(m) => {
+                let items: Vec<String> = m
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", k.display(), v.display()))
+                    .collect();
+                format!("{{{}}}", items.join(", "))
+            }
+            Value::SObject(s) => {
+                let s = s.borrow();
+                let items: Vec<String> = s
+                    .fields
+                    .iter()
+                    .filter(|(k, _)| *k != "attributes")
+                    .map(|(k, v)| format!("{k}={}", json_to_value(v).display()))
+                    .collect();
+                format!("{}:{{{}}}", s.sobject, items.join(", "))
+            }
+            Value::Exception(e) => format!("{}: {}", e.type_name, e.message),
+            Value::Level(l) => l.clone(),
+        }
+    }
+
+    pub fn truthy(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(n) => Some(*n as f64),
+            Value::Dec(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// Apex `==`: strings compare case-insensitively, numbers by value, sObjects and
+    /// collections by content.
+    pub fn apex_eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Null, _) | (_, Value::Null) => false,
+            (Value::Str(a), Value::Str(b)) => a.to_lowercase() == b.to_lowercase(),
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (a, b) if a.as_f64().is_some() && b.as_f64().is_some() => a.as_f64() == b.as_f64(),
+            (Value::List(a), Value::List(b)) | (Value::Set(a), Value::Set(b)) => {
+                let (a, b) = (a.borrow(), b.borrow());
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.apex_eq(y))
+            }
+            (Value::SObject(a), Value::SObject(b)) => {
+                let (a, b) = (a.borrow(), b.borrow());
+                a.sobject.eq_ignore_ascii_case(&b.sobject) && a.fields == b.fields
+            }
+            (Value::Level(a), Value::Level(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// Key equality for Set/Map (case-sensitive strings, as Apex collections are).
+    pub fn key_eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Str(a), Value::Str(b)) => a == b,
+            _ => self.apex_eq(other),
+        }
+    }
+
+    pub fn to_json(&self) -> Json {
+        match self {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(n) => Json::from(*n),
+            Value::Dec(d) => serde_json::Number::from_f64(*d)
+                .map(Json::Number)
+                .unwrap_or(Json::Null),
+            Value::Str(s) | Value::Level(s) => Json::String(s.clone()),
+            Value::List(l) | Value::Set(l) => {
+                Json::Array(l.borrow().iter().map(Value::to_json).collect())
+            }
+            Value::Map(m) => {
+                let mut out = Map::new();
+                for (k, v) in m.borrow().iter() {
+                    out.insert(k.display(), v.to_json());
+                }
+                Json::Object(out)
+            }
+            Value::SObject(s) => Json::Object(s.borrow().fields.clone()),
+            Value::Exception(e) => Json::String(format!("{}: {}", e.type_name, e.message)),
+        }
+    }
+}
+
+pub fn json_to_value(v: &Json) -> Value {
+    match v {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Dec(n.as_f64().unwrap_or(0.0)),
+        },
+        Json::String(s) => Value::Str(s.clone()),
+        Json::Array(items) => Value::list(items.iter().map(json_to_value).collect()),
+        Json::Object(m) => {
+            let sobject = m
+                .get("attributes")
+                .and_then(|a| a.get("type"))
+                .and_then(Json::as_str)
+                .unwrap_or("SObject")
+                .to_owned();
+            Value::sobject(&sobject, m.clone())
+        }
+    }
+}
+
+pub fn format_decimal(d: f64) -> String {
+    if d.fract() == 0.0 && d.abs() < 1e15 {
+        format!("{}", d as i64)
+    } else {
+        let s = format!("{d:.10}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
