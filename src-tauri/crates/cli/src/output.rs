@@ -21,7 +21,11 @@ pub fn jobs_table<W: Write>(out: &mut W, jobs: &[JobRecord]) -> std::io::Result<
     if jobs.is_empty() {
         return writeln!(out, "No jobs yet. Run `orgfleet store check` to start one.");
     }
-    writeln!(out, "{:>6}  {:<12}  {:>8}  TITLE", "ID", "STATUS", "PROGRESS")?;
+    writeln!(
+        out,
+        "{:>6}  {:<12}  {:>8}  TITLE",
+        "ID", "STATUS", "PROGRESS"
+    )?;
     for job in jobs {
         writeln!(
             out,
