@@ -617,3 +617,15 @@ async fn retrieve_file_limit_and_never_finishing_fault() {
         assert_eq!(r.child_text("status").as_deref(), Some("InProgress"));
     }
 }
+
+#[tokio::test]
+async fn large_envelopes_are_accepted() {
+    // Deploy zips arrive base64-encoded in the body; axum's 2 MB default would refuse them.
+    let e = env("large").await;
+    let padding = "A".repeat(5 * 1024 * 1024);
+    let body = format!(
+        "<met:describeMetadata><met:asOfVersion>63.0</met:asOfVersion><met:pad>{padding}</met:pad></met:describeMetadata>"
+    );
+    let (status, text) = e.call(&e.token, &body).await;
+    assert_eq!(status, 200, "{}", &text[..text.len().min(300)]);
+}

@@ -17,7 +17,7 @@ pub mod retrieve;
 pub mod retrieve_build;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::response::Response;
 use axum::routing::post;
 use axum::{Extension, Router};
@@ -39,9 +39,19 @@ pub fn routes() -> Router<Sim> {
     Router::new()
         .route("/services/Soap/m/{version}", post(handle))
         .route("/services/Soap/m/{version}/{*rest}", post(handle))
+        // Deploy zips travel base64-encoded in the envelope: Salesforce accepts ~39 MB
+        // compressed, so allow well above axum's 2 MB default.
+        .layer(DefaultBodyLimit::max(MAX_ENVELOPE_BYTES))
 }
 
-async fn handle(State(sim): State<Sim>, Extension(scope): Extension<OrgScope>, body: Bytes) -> Response {
+/// Largest request envelope accepted (base64 of a 39 MB zip plus the envelope).
+pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024 * 1024;
+
+async fn handle(
+    State(sim): State<Sim>,
+    Extension(scope): Extension<OrgScope>,
+    body: Bytes,
+) -> Response {
     let req = match SoapRequest::parse(&body) {
         Ok(req) => req,
         Err(fault) => return fault,
