@@ -12,6 +12,8 @@ mod zipio;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
+
 pub use classify::classify_path;
 pub use zipio::{ZipLimits, read_zip_entries};
 
@@ -21,7 +23,7 @@ use crate::registry;
 
 /// (type, fullName) of a top-level component, e.g. (`ApexClass`, `Foo`),
 /// (`ReportFolder`, `Sales`), (`Report`, `Sales/Pipeline`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ComponentId {
     pub type_name: String,
     pub full_name: String,

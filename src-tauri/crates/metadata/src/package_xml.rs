@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Result};
 use crate::xml::{Element, METADATA_NS};
 
@@ -14,7 +16,7 @@ use crate::xml::{Element, METADATA_NS};
 pub const WILDCARD: &str = "*";
 
 /// A parsed manifest: type name → members, plus version and optional package fullName.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub types: BTreeMap<String, BTreeSet<String>>,
     /// `<version>`, e.g. `63.0`; absent in destructiveChanges files.

@@ -10,10 +10,12 @@
 mod crosscheck;
 mod table;
 
+use serde::Serialize;
+
 pub use table::{CUSTOM_FIELD_COLLECTIONS, TYPES};
 
 /// How a type's files are laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Layout {
     /// One XML file `<dir>/<name>.<suffix>` (source: `...-meta.xml`).
     Plain,
@@ -29,7 +31,7 @@ pub enum Layout {
 }
 
 /// Which kind of bundle (the rules for its files differ slightly).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum BundleKind {
     Lwc,
     Aura,
@@ -40,7 +42,7 @@ pub enum BundleKind {
 }
 
 /// A type nested inside its parent's file (CustomField inside a `.object`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ChildType {
     /// Type name, e.g. `CustomField`.
     pub name: &'static str,
@@ -57,7 +59,7 @@ pub struct ChildType {
 }
 
 /// A repeated element inside a type's XML and how to compare its entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Collection {
     /// Path of the repeated element from the root, e.g. `fieldPermissions` or
     /// `valueSet/valueSetDefinition/value`.
@@ -70,7 +72,7 @@ pub struct Collection {
 }
 
 /// One metadata type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct MetadataType {
     /// xmlName, e.g. `ApexClass`.
     pub name: &'static str,
