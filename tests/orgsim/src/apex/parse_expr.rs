@@ -159,6 +159,8 @@ impl Parser {
     }
 
     fn postfix(&mut self) -> Result<Expr, CompileError> {
+        // Apex reports failures in a call chain at the chain's first token.
+        let start = self.here();
         let mut e = self.primary()?;
         loop {
             let pos = self.here();
@@ -171,10 +173,7 @@ impl Parser {
                     _ => return Err(self.unexpected(&name_tok)),
                 };
                 self.pos += 1;
-                let npos = Pos {
-                    line: name_tok.line,
-                    column: name_tok.column,
-                };
+                let npos = start;
                 if self.is_punct("(") {
                     let args = self.args()?;
                     e = Expr::Call {
