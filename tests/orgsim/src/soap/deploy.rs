@@ -8,7 +8,9 @@
 //! only at the end, in one write (`deploy_apply.rs`), and only for a successful, non-checkOnly
 //! deploy. Rules not spelled out in the protocol docs (marked **UNCONFIRMED** there):
 //! * production forces `rollbackOnError=true`; `testLevel=NoTestRun` in production faults with
-//!   `INVALID_OPERATION` (deploy-errors.md §1.1);
+//!   `INVALID_OPERATION` (deploy-errors.md §1.1), and so does `purgeOnDelete=true` (`purgeOnDelete
+//!   option can only be used on a non-active org`, as CumulusCI#260 and IlluminatedCloud#583
+//!   recorded it); orgsim has no Recycle Bin, so elsewhere purging changes nothing visible;
 //! * with rollbackOnError, any component error (or a Warning without `ignoreWarnings`) fails
 //!   the deploy before tests run; without it, failed components are skipped and the rest is
 //!   applied (`SucceededPartial`); failing tests or missed coverage always fail the deploy;
@@ -22,6 +24,8 @@
 mod apex;
 #[path = "deploy_apply.rs"]
 mod apply;
+#[path = "deploy_cascade.rs"]
+mod cascade;
 #[path = "deploy_model.rs"]
 pub mod model;
 #[path = "deploy_package.rs"]
@@ -159,6 +163,12 @@ pub fn deploy(sim: &Sim, org_id: &str, session: &SessionInfo, req: &SoapRequest)
             return envelope::fault(
                 "INVALID_OPERATION",
                 "testLevel of NoTestRun cannot be used in production organizations",
+            );
+        }
+        if opts.purge_on_delete {
+            return envelope::fault(
+                "INVALID_OPERATION",
+                "purgeOnDelete option can only be used on a non-active org",
             );
         }
         opts.rollback_on_error = true;

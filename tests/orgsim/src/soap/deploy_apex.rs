@@ -210,6 +210,25 @@ pub fn type_refs(stripped: &str) -> Vec<(String, usize)> {
     out
 }
 
+/// Byte offset of the first whole-word, case-insensitive use of `word` in stripped source.
+pub fn first_word(stripped: &str, word: &str) -> Option<usize> {
+    let hay = stripped.to_ascii_lowercase();
+    let needle = word.to_ascii_lowercase();
+    let b = hay.as_bytes();
+    let mut from = 0;
+    while let Some(p) = hay[from..].find(&needle) {
+        let at = from + p;
+        let end = at + needle.len();
+        let before_ok = at == 0 || !is_ident(b[at - 1]);
+        let after_ok = end >= b.len() || !is_ident(b[end]);
+        if before_ok && after_ok {
+            return Some(at);
+        }
+        from = end;
+    }
+    None
+}
+
 /// Names of classes, interfaces and enums declared in the file (outer and inner).
 pub fn declared_types(stripped: &str) -> Vec<String> {
     let toks = tokens(stripped);

@@ -5,7 +5,8 @@
 //! * manifest: no package.xml [1]; `Unknown type name 'T' specified in package.xml` [3];
 //!   `An object 'X' of type T was named in package.xml, but was not found in zipped directory`
 //!   [2] (skipped with `allowMissingFiles`); unparsable XML anywhere → `Error parsing file: …`
-//!   with the parser's line/column [5]. Zip files the manifest does not name are not deployed.
+//!   with the parser's line/column [5]. Zip files the manifest does not name are not deployed
+//!   (with `autoUpdatePackage` they are).
 //! * Layout `layoutItems/field`, Profile/PermissionSet `fieldPermissions/field` with a custom
 //!   field (`__c`) that does not exist → `In field: field - no CustomField named O.F found` [10];
 //!   `objectPermissions/object` custom object → `In field: field - no CustomObject named O found`
@@ -21,6 +22,7 @@
 //!   the file nor a class in org/package → `Invalid type: X` at its position [29].
 //! * The per-org fault "deploy fails on component X" → the documented internal error [69].
 //!   Standard fields and standard objects (no `__c`) are assumed to exist.
+//! * Cascades (`deploy_cascade.rs`): dependent Apex classes, layouts of a failed new object.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -96,6 +98,9 @@ pub fn validate(
             }
         }
     }
+    if opts.auto_update_package {
+        named.extend(pkg.components.keys().cloned());
+    }
     for key in &named {
         let comp = &pkg.components[key];
         let rows = check_component(&schema, pkg, comp, fail_component);
@@ -106,6 +111,7 @@ pub fn validate(
         v.deployable.push(key.clone());
         v.children.insert(key.clone(), children_of(comp));
     }
+    super::cascade::add_cascades(org, pkg, &mut v);
     v
 }
 
