@@ -11,11 +11,13 @@
 //!   a retrieve/deploy zip (with zip-slip, size and corruption checks) and written to a zip;
 //! * [`source`] — sfdx source-format projects converted to the same [`mdapi::Package`];
 //! * [`children`] — the child components (CustomField, CustomLabel, ...) inside a parent file;
+//! * [`normalize`] — order-insensitive comparison using the registry's keyed sets;
 //! * [`xml`] — a small lenient element tree over quick-xml, used by all of the above.
 
 pub mod children;
 pub mod error;
 pub mod mdapi;
+pub mod normalize;
 pub mod package_xml;
 pub mod registry;
 pub mod source;
