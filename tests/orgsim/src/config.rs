@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::faults::Faults;
-use crate::model::{Component, ComponentKey, Org, OrgKind, User};
+use crate::model::{Org, OrgKind, User};
 use crate::oauth::{self, ConnectedApp, OAuthSettings};
 use crate::server::Sim;
 
@@ -197,17 +197,52 @@ pub fn register_app(sim: &Sim, spec: &AppSpec) -> Result<()> {
     Ok(())
 }
 
+/// Registers connected app `client_id` for JWT logins with the key at `private_key_path`
+/// (PKCS#8 PEM), generating a 2048-bit key there first when the file does not exist.
+pub fn register_jwt_app(sim: &Sim, client_id: &str, private_key_path: &Path) -> Result<()> {
+    use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+    let invalid = |e: String| Error::Invalid(format!("{}: {e}", private_key_path.display()));
+    let key = if private_key_path.exists() {
+        let pem = std::fs::read_to_string(private_key_path).map_err(|e| invalid(e.to_string()))?;
+        rsa::RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| invalid(e.to_string()))?
+    } else {
+        let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)
+            .map_err(|e| invalid(e.to_string()))?;
+        let pem = key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| invalid(e.to_string()))?;
+        write_private(private_key_path, pem.as_bytes()).map_err(|e| invalid(e.to_string()))?;
+        key
+    };
+    let public = key
+        .to_public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .map_err(|e| invalid(e.to_string()))?;
+    register_app(
+        sim,
+        &AppSpec {
+            client_id: client_id.to_owned(),
+            public_key_pem: Some(public),
+            callback_urls: vec![oauth::PLATFORM_CLI_CALLBACK.to_owned()],
+            ..AppSpec::default()
+        },
+    )
+}
+
+/// Writes a secret file readable by its owner only.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
+}
+
 fn fnv(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
-}
-
-fn load_folder(path: &Path) -> Result<BTreeMap<ComponentKey, Component>> {
-    Err(Error::Invalid(format!(
-        "loading metadata from a folder ({}) is not available in this build",
-        path.display()
-    )))
 }
 
 /// Builds the in-memory org of a spec (not yet listening). With a generator source the
@@ -247,9 +282,6 @@ pub fn build_org(spec: &OrgSpec) -> Result<Org> {
         }
         _ => empty_org(alias, &name, spec.kind),
     };
-    if let Some(path) = &source.path {
-        org.metadata = load_folder(path)?;
-    }
     if let Some(instance_name) = &spec.instance_name {
         org.instance_name = instance_name.clone();
     }
@@ -290,6 +322,10 @@ pub fn build_org(spec: &OrgSpec) -> Result<Org> {
                 .unwrap_or_else(|| "System Administrator".to_owned()),
             is_active: u.active,
         });
+    }
+    // After the users exist: loaded components are attributed to the first one.
+    if let Some(path) = &source.path {
+        crate::load::load_path(&mut org, path)?;
     }
     Ok(org)
 }

@@ -30,7 +30,17 @@ struct Args {
     /// Writes {login_url, orgs: [...]} as JSON here once every org is up.
     #[arg(long)]
     status_file: Option<PathBuf>,
+    /// Also serve the three demo orgs (prod, uat, dev) of the generator, with their drift.
+    #[arg(long)]
+    demo: bool,
+    /// RSA private key (PKCS#8 PEM) for JWT logins through the `orgfleet-demo` connected app;
+    /// generated and written here when the file does not exist yet.
+    #[arg(long)]
+    jwt_key: Option<PathBuf>,
 }
+
+/// Client id of the connected app registered for `--jwt-key`.
+const DEMO_CLIENT_ID: &str = "orgfleet-demo";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -57,7 +67,19 @@ async fn run(args: Args) -> orgsim::Result<()> {
     };
     let port = args.port.or(config.port).unwrap_or(0);
     let running = Sim::new().start(SocketAddr::new(args.bind, port)).await?;
-    let ids = config.apply(&running.sim).await?;
+    let mut ids = config.apply(&running.sim).await?;
+    if args.demo {
+        for org in orgsim::generator::demo_orgs() {
+            ids.push(running.sim.add_org(org).await?);
+        }
+    }
+    let jwt = match &args.jwt_key {
+        Some(path) => {
+            orgsim::config::register_jwt_app(&running.sim, DEMO_CLIENT_ID, path)?;
+            Some(serde_json::json!({"client_id": DEMO_CLIENT_ID, "private_key_path": path}))
+        }
+        None => None,
+    };
     println!("orgsim login URL: {}", running.login_url);
     let mut orgs = Vec::new();
     for id in &ids {
@@ -75,6 +97,7 @@ async fn run(args: Args) -> orgsim::Result<()> {
             "login_url": running.login_url,
             "pid": std::process::id(),
             "orgs": orgs,
+            "jwt": jwt,
         });
         let text = serde_json::to_string_pretty(&status)
             .map_err(|e| orgsim::Error::Invalid(e.to_string()))?;

@@ -228,3 +228,126 @@ async fn records_and_settings() {
         .unwrap();
     assert_eq!(not_json.status(), 400);
 }
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("orgsim-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn org_from_an_mdapi_folder() {
+    let dir = temp_dir("mdapi");
+    std::fs::create_dir_all(dir.join("classes")).unwrap();
+    std::fs::write(
+        dir.join("package.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Package xmlns=\"http://soap.sforce.com/2006/04/metadata\"><types><members>Greeter</members><name>ApexClass</name></types><version>63.0</version></Package>\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("classes/Greeter.cls"), "public class Greeter {}\n").unwrap();
+    std::fs::write(
+        dir.join("classes/Greeter.cls-meta.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ApexClass xmlns=\"http://soap.sforce.com/2006/04/metadata\"><apiVersion>61.0</apiVersion><status>Active</status></ApexClass>\n",
+    )
+    .unwrap();
+    let sim = Sim::new()
+        .start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/_orgsim/orgs", sim.login_url))
+        .json(&json!({"alias": "files", "metadata": {"path": dir}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let org: Value = r.json().await.unwrap();
+    let t = token(
+        &sim.login_url,
+        "admin@files.orgsim",
+        orgsim::config::DEFAULT_PASSWORD,
+    )
+    .await;
+    let classes = query(
+        org["instance_url"].as_str().unwrap(),
+        &t,
+        "SELECT Name, ApiVersion, CreatedBy.Name FROM ApexClass",
+    )
+    .await;
+    assert_eq!(classes["totalSize"], 1);
+    assert_eq!(classes["records"][0]["Name"], "Greeter");
+    assert_eq!(classes["records"][0]["ApiVersion"], 61.0);
+    let missing = http
+        .post(format!("{}/_orgsim/orgs", sim.login_url))
+        .json(&json!({"alias": "nofiles", "metadata": {"path": dir.join("absent")}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 409);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Kills the child process when the test ends, pass or fail.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn binary_serves_a_config_and_writes_status() {
+    use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+    let dir = temp_dir("bin");
+    std::fs::write(
+        dir.join("orgsim.toml"),
+        "token_lifetime_secs = 600\n[[orgs]]\nalias = \"solo\"\nname = \"Solo\"\nkind = \"developer_edition\"\n[[orgs.users]]\nusername = \"me@solo.test\"\npassword = \"pw\"\n",
+    )
+    .unwrap();
+    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 1024).unwrap();
+    let key_path = dir.join("jwt.pem");
+    std::fs::write(
+        &key_path,
+        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
+    )
+    .unwrap();
+    let status_path = dir.join("status.json");
+    let _child = Child(
+        std::process::Command::new(env!("CARGO_BIN_EXE_orgsim"))
+            .arg("--config")
+            .arg(dir.join("orgsim.toml"))
+            .arg("--port")
+            .arg("0")
+            .arg("--status-file")
+            .arg(&status_path)
+            .arg("--jwt-key")
+            .arg(&key_path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut status = Value::Null;
+    for _ in 0..200 {
+        if let Ok(text) = std::fs::read_to_string(&status_path) {
+            status = serde_json::from_str(&text).unwrap();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let login = status["login_url"]
+        .as_str()
+        .expect("status file written")
+        .to_owned();
+    assert_eq!(status["orgs"][0]["alias"], "solo");
+    assert_eq!(status["jwt"]["client_id"], "orgfleet-demo");
+    let instance = status["orgs"][0]["instance_url"].as_str().unwrap();
+    let t = token(&login, "me@solo.test", "pw").await;
+    let orgs = query(instance, &t, "SELECT OrganizationType FROM Organization").await;
+    assert_eq!(orgs["records"][0]["OrganizationType"], "Developer Edition");
+    let _ = std::fs::remove_dir_all(&dir);
+}
