@@ -2,16 +2,14 @@
 //! Math, Database, UserInfo, JSON, and instance methods of String, List, Set, Map, sObjects
 //! and exceptions; plus the operators.
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 use super::Category;
-use super::ast::{Pos, TypeRef};
+use super::ast::Pos;
 use super::interp::{
     Interp, LIMIT_DML, LIMIT_DML_ROWS, LIMIT_QUERIES, LIMIT_QUERY_ROWS, R, Thrown,
 };
-use super::value::{Value, json_to_value};
+use super::value::Value;
 
 pub const STATIC_CLASSES: &[&str] = &[
     "System",
@@ -140,7 +138,7 @@ pub fn qualified_exception(name: &str, custom: &BTreeSet<String>) -> String {
     format!("System.{canon}")
 }
 
-fn npe(pos: Pos) -> Thrown {
+pub(super) fn npe(pos: Pos) -> Thrown {
     Thrown::new(
         "System.NullPointerException",
         "Attempt to de-reference a null object",
@@ -148,7 +146,7 @@ fn npe(pos: Pos) -> Thrown {
     )
 }
 
-fn no_method(recv: &str, name: &str, pos: Pos) -> Thrown {
+pub(super) fn no_method(recv: &str, name: &str, pos: Pos) -> Thrown {
     Thrown::new(
         "System.TypeException",
         format!("Method does not exist or incorrect signature: {name} on {recv}"),
@@ -156,11 +154,11 @@ fn no_method(recv: &str, name: &str, pos: Pos) -> Thrown {
     )
 }
 
-fn arg(args: &[Value], i: usize) -> Value {
+pub(super) fn arg(args: &[Value], i: usize) -> Value {
     args.get(i).cloned().unwrap_or(Value::Null)
 }
 
-fn int_arg(args: &[Value], i: usize, pos: Pos) -> R<i64> {
+pub(super) fn int_arg(args: &[Value], i: usize, pos: Pos) -> R<i64> {
     match args.get(i) {
         Some(Value::Int(n)) => Ok(*n),
         Some(Value::Dec(d)) => Ok(*d as i64),
@@ -173,7 +171,7 @@ fn int_arg(args: &[Value], i: usize, pos: Pos) -> R<i64> {
     }
 }
 
-fn str_arg(args: &[Value], i: usize, pos: Pos) -> R<String> {
+pub(super) fn str_arg(args: &[Value], i: usize, pos: Pos) -> R<String> {
     match args.get(i) {
         Some(Value::Null) | None => Err(npe(pos)),
         Some(v) => Ok(v.display()),
@@ -414,7 +412,7 @@ pub fn map_put(pairs: &mut Vec<(Value, Value)>, k: Value, v: Value) -> Value {
     Value::Null
 }
 
-fn index(i: &Value, len: usize, pos: Pos) -> R<usize> {
+pub(super) fn index(i: &Value, len: usize, pos: Pos) -> R<usize> {
     match i {
         Value::Int(n) if *n >= 0 && (*n as usize) < len => Ok(*n as usize),
         Value::Int(n) => Err(Thrown::new(
@@ -463,412 +461,5 @@ pub fn list_set(t: &Value, i: &Value, v: Value, pos: Pos) -> R<()> {
     }
 }
 
-pub fn call_method(recv: Value, name: &str, args: Vec<Value>, pos: Pos) -> R<Value> {
-    let m = name.to_ascii_lowercase();
-    if m == "equals" {
-        return Ok(Value::Bool(match (&recv, &arg(&args, 0)) {
-            (Value::Str(a), Value::Str(b)) => a == b,
-            (a, b) => a.apex_eq(b),
-        }));
-    }
-    if m == "tostring" && !matches!(recv, Value::Null) {
-        return Ok(Value::Str(recv.display()));
-    }
-    match recv {
-        Value::Null => Err(npe(pos)),
-        Value::Str(s) => string_method(&s, &m, &args, pos),
-        Value::List(l) => list_method(&l, &m, args, pos),
-        Value::Set(l) => set_method(&l, &m, args, pos),
-        Value::Map(p) => map_method(&p, &m, args, pos),
-        Value::SObject(s) => match m.as_str() {
-            "get" => {
-                super::interp::get_field(&Value::SObject(s), &str_arg(&args, 0, pos)?, false, pos)
-            }
-            "put" => {
-                let f = str_arg(&args, 0, pos)?;
-                let mut o = s.borrow_mut();
-                let key = o
-                    .fields
-                    .keys()
-                    .find(|k| k.eq_ignore_ascii_case(&f))
-                    .cloned()
-                    .unwrap_or(f);
-                let prev = o.fields.insert(key, arg(&args, 1).to_json());
-                Ok(prev.map(|p| json_to_value(&p)).unwrap_or(Value::Null))
-            }
-            "getsobjecttype" => Ok(Value::Str(s.borrow().sobject.clone())),
-            "clone" => {
-                let mut c = s.borrow().clone();
-                c.fields.remove("Id");
-                Ok(Value::SObject(Rc::new(RefCell::new(c))))
-            }
-            _ => Err(no_method(&s.borrow().sobject, name, pos)),
-        },
-        Value::Exception(e) => match m.as_str() {
-            "getmessage" => Ok(Value::Str(e.message.clone())),
-            "gettypename" => Ok(Value::Str(e.type_name.clone())),
-            _ => Err(no_method(&e.type_name, name, pos)),
-        },
-        v @ (Value::Int(_) | Value::Dec(_)) => match m.as_str() {
-            "format" => Ok(Value::Str(v.display())),
-            "intvalue" => Ok(Value::Int(v.as_f64().unwrap_or(0.0) as i64)),
-            _ => Err(no_method(&v.type_name(), name, pos)),
-        },
-        other => Err(no_method(&other.type_name(), name, pos)),
-    }
-}
-
-fn string_method(s: &str, m: &str, args: &[Value], pos: Pos) -> R<Value> {
-    let chars: Vec<char> = s.chars().collect();
-    let a0 = || str_arg(args, 0, pos);
-    Ok(match m {
-        "length" => Value::Int(chars.len() as i64),
-        "touppercase" => Value::Str(s.to_uppercase()),
-        "tolowercase" => Value::Str(s.to_lowercase()),
-        "trim" => Value::Str(s.trim().to_owned()),
-        "contains" => Value::Bool(s.contains(&a0()?)),
-        "containsignorecase" => Value::Bool(s.to_lowercase().contains(&a0()?.to_lowercase())),
-        "startswith" => Value::Bool(s.starts_with(&a0()?)),
-        "endswith" => Value::Bool(s.ends_with(&a0()?)),
-        "equalsignorecase" => Value::Bool(s.eq_ignore_ascii_case(&a0()?)),
-        "indexof" => Value::Int(
-            s.find(&a0()?)
-                .map(|b| s[..b].chars().count() as i64)
-                .unwrap_or(-1),
-        ),
-        "isblank" => Value::Bool(s.trim().is_empty()),
-        "isnotblank" => Value::Bool(!s.trim().is_empty()),
-        "reverse" => Value::Str(chars.iter().rev().collect()),
-        "capitalize" => Value::Str(
-            chars
-                .first()
-                .map(|c| c.to_uppercase().chain(chars[1..].iter().copied()).collect())
-                .unwrap_or_default(),
-        ),
-        "repeat" => Value::Str(s.repeat(int_arg(args, 0, pos)?.max(0) as usize)),
-        "replace" | "replaceall" => Value::Str(s.replace(&a0()?, &str_arg(args, 1, pos)?)),
-        "split" => {
-            let sep = a0()?;
-            let parts: Vec<Value> = if sep.is_empty() {
-                chars.iter().map(|c| Value::Str(c.to_string())).collect()
-            } else {
-                s.split(sep.as_str())
-                    .map(|p| Value::Str(p.to_owned()))
-                    .collect()
-            };
-            Value::list(parts)
-        }
-        "left" | "right" => {
-            let n = (int_arg(args, 0, pos)?.max(0) as usize).min(chars.len());
-            let part: String = if m == "left" {
-                chars[..n].iter().collect()
-            } else {
-                chars[chars.len() - n..].iter().collect()
-            };
-            Value::Str(part)
-        }
-        "substring" => {
-            let start = int_arg(args, 0, pos)?;
-            let end = if args.len() > 1 {
-                int_arg(args, 1, pos)?
-            } else {
-                chars.len() as i64
-            };
-            if end > chars.len() as i64 || end < 0 {
-                return Err(Thrown::new(
-                    "System.StringException",
-                    format!("Ending position out of bounds: {end}"),
-                    pos,
-                ));
-            }
-            if start < 0 || start > end {
-                return Err(Thrown::new(
-                    "System.StringException",
-                    format!("Starting position out of bounds: {start}"),
-                    pos,
-                ));
-            }
-            Value::Str(chars[start as usize..end as usize].iter().collect())
-        }
-        _ => return Err(no_method("String", m, pos)),
-    })
-}
-
-fn list_method(l: &Rc<RefCell<Vec<Value>>>, m: &str, args: Vec<Value>, pos: Pos) -> R<Value> {
-    Ok(match m {
-        "add" if args.len() == 2 => {
-            let mut v = l.borrow_mut();
-            let at = match &args[0] {
-                Value::Int(n) if *n >= 0 && (*n as usize) <= v.len() => *n as usize,
-                other => {
-                    return Err(Thrown::new(
-                        "System.ListException",
-                        format!("List index out of bounds: {}", other.display()),
-                        pos,
-                    ));
-                }
-            };
-            v.insert(at, args[1].clone());
-            Value::Null
-        }
-        "add" => {
-            l.borrow_mut().push(arg(&args, 0));
-            Value::Null
-        }
-        "addall" => {
-            if let Value::List(src) | Value::Set(src) = arg(&args, 0) {
-                let items = src.borrow().clone();
-                l.borrow_mut().extend(items);
-            }
-            Value::Null
-        }
-        "get" => list_get(&Value::List(l.clone()), &arg(&args, 0), pos)?,
-        "set" => {
-            list_set(&Value::List(l.clone()), &arg(&args, 0), arg(&args, 1), pos)?;
-            Value::Null
-        }
-        "size" => Value::Int(l.borrow().len() as i64),
-        "isempty" => Value::Bool(l.borrow().is_empty()),
-        "contains" => Value::Bool(l.borrow().iter().any(|x| x.key_eq(&arg(&args, 0)))),
-        "indexof" => Value::Int(
-            l.borrow()
-                .iter()
-                .position(|x| x.key_eq(&arg(&args, 0)))
-                .map(|p| p as i64)
-                .unwrap_or(-1),
-        ),
-        "remove" => {
-            let at = index(&arg(&args, 0), l.borrow().len(), pos)?;
-            l.borrow_mut().remove(at)
-        }
-        "clear" => {
-            l.borrow_mut().clear();
-            Value::Null
-        }
-        "clone" => Value::list(l.borrow().clone()),
-        "sort" => {
-            l.borrow_mut()
-                .sort_by(|a, b| match (a.as_f64(), b.as_f64()) {
-                    (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-                    _ => a.display().cmp(&b.display()),
-                });
-            Value::Null
-        }
-        _ => return Err(no_method("List", m, pos)),
-    })
-}
-
-fn set_method(l: &Rc<RefCell<Vec<Value>>>, m: &str, args: Vec<Value>, pos: Pos) -> R<Value> {
-    let x = arg(&args, 0);
-    Ok(match m {
-        "add" => {
-            let mut v = l.borrow_mut();
-            let fresh = !v.iter().any(|e| e.key_eq(&x));
-            if fresh {
-                v.push(x);
-            }
-            Value::Bool(fresh)
-        }
-        "addall" => {
-            if let Value::List(src) | Value::Set(src) = x {
-                let items = src.borrow().clone();
-                let mut v = l.borrow_mut();
-                for i in items {
-                    if !v.iter().any(|e| e.key_eq(&i)) {
-                        v.push(i);
-                    }
-                }
-            }
-            Value::Null
-        }
-        "contains" => Value::Bool(l.borrow().iter().any(|e| e.key_eq(&x))),
-        "remove" => {
-            let mut v = l.borrow_mut();
-            let before = v.len();
-            v.retain(|e| !e.key_eq(&x));
-            Value::Bool(v.len() != before)
-        }
-        "size" => Value::Int(l.borrow().len() as i64),
-        "isempty" => Value::Bool(l.borrow().is_empty()),
-        "clear" => {
-            l.borrow_mut().clear();
-            Value::Null
-        }
-        "clone" => Value::Set(Rc::new(RefCell::new(l.borrow().clone()))),
-        _ => return Err(no_method("Set", m, pos)),
-    })
-}
-
-fn map_method(
-    p: &Rc<RefCell<Vec<(Value, Value)>>>,
-    m: &str,
-    args: Vec<Value>,
-    pos: Pos,
-) -> R<Value> {
-    let k = arg(&args, 0);
-    Ok(match m {
-        "put" => map_put(&mut p.borrow_mut(), k, arg(&args, 1)),
-        "get" => p
-            .borrow()
-            .iter()
-            .find(|(ek, _)| ek.key_eq(&k))
-            .map(|(_, v)| v.clone())
-            .unwrap_or(Value::Null),
-        "containskey" => Value::Bool(p.borrow().iter().any(|(ek, _)| ek.key_eq(&k))),
-        "keyset" => Value::Set(Rc::new(RefCell::new(
-            p.borrow().iter().map(|(k, _)| k.clone()).collect(),
-        ))),
-        "values" => Value::list(p.borrow().iter().map(|(_, v)| v.clone()).collect()),
-        "size" => Value::Int(p.borrow().len() as i64),
-        "isempty" => Value::Bool(p.borrow().is_empty()),
-        "remove" => {
-            let mut v = p.borrow_mut();
-            match v.iter().position(|(ek, _)| ek.key_eq(&k)) {
-                Some(i) => v.remove(i).1,
-                None => Value::Null,
-            }
-        }
-        "clear" => {
-            p.borrow_mut().clear();
-            Value::Null
-        }
-        _ => return Err(no_method("Map", m, pos)),
-    })
-}
-
-pub fn unary(op: &str, v: Value, pos: Pos) -> R<Value> {
-    match (op, v) {
-        ("!", Value::Bool(b)) => Ok(Value::Bool(!b)),
-        ("-", Value::Int(n)) => Ok(Value::Int(n.wrapping_neg())),
-        ("-", Value::Dec(d)) => Ok(Value::Dec(-d)),
-        ("+", v @ (Value::Int(_) | Value::Dec(_))) => Ok(v),
-        (_, Value::Null) => Err(npe(pos)),
-        (op, v) => Err(Thrown::new(
-            "System.TypeException",
-            format!("Invalid operand for {op}: {}", v.type_name()),
-            pos,
-        )),
-    }
-}
-
-pub fn binary(op: &str, l: Value, r: Value, pos: Pos) -> R<Value> {
-    match op {
-        "==" => return Ok(Value::Bool(l.apex_eq(&r))),
-        "!=" => return Ok(Value::Bool(!l.apex_eq(&r))),
-        "===" | "!==" => {
-            let same = match (&l, &r) {
-                (Value::List(a), Value::List(b)) | (Value::Set(a), Value::Set(b)) => {
-                    Rc::ptr_eq(a, b)
-                }
-                (Value::SObject(a), Value::SObject(b)) => Rc::ptr_eq(a, b),
-                (Value::Map(a), Value::Map(b)) => Rc::ptr_eq(a, b),
-                _ => l.apex_eq(&r),
-            };
-            return Ok(Value::Bool(same == (op == "===")));
-        }
-        "+" if matches!(l, Value::Str(_)) || matches!(r, Value::Str(_)) => {
-            return Ok(Value::Str(format!("{}{}", l.display(), r.display())));
-        }
-        "&" | "|" | "^" => {
-            if let (Value::Bool(a), Value::Bool(b)) = (&l, &r) {
-                return Ok(Value::Bool(match op {
-                    "&" => *a & *b,
-                    "|" => *a | *b,
-                    _ => *a ^ *b,
-                }));
-            }
-        }
-        "<" | ">" | "<=" | ">=" => {
-            let ord = match (&l, &r) {
-                (Value::Null, _) | (_, Value::Null) => return Ok(Value::Bool(false)),
-                (Value::Str(a), Value::Str(b)) => a.to_lowercase().cmp(&b.to_lowercase()),
-                (a, b) => match (a.as_f64(), b.as_f64()) {
-                    (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-                    _ => {
-                        return Err(Thrown::new(
-                            "System.TypeException",
-                            format!(
-                                "Comparison arguments must be compatible types: {}, {}",
-                                a.type_name(),
-                                b.type_name()
-                            ),
-                            pos,
-                        ));
-                    }
-                },
-            };
-            use std::cmp::Ordering::*;
-            return Ok(Value::Bool(match op {
-                "<" => ord == Less,
-                ">" => ord == Greater,
-                "<=" => ord != Greater,
-                _ => ord != Less,
-            }));
-        }
-        _ => {}
-    }
-    match (&l, &r) {
-        (Value::Null, _) | (_, Value::Null) => return Err(npe(pos)),
-        (Value::Int(a), Value::Int(b)) => {
-            let (a, b) = (*a, *b);
-            return Ok(Value::Int(match op {
-                "+" => a.wrapping_add(b),
-                "-" => a.wrapping_sub(b),
-                "*" => a.wrapping_mul(b),
-                "/" | "%" if b == 0 => {
-                    return Err(Thrown::new("System.MathException", "Divide by 0", pos));
-                }
-                "/" => a / b,
-                "%" => a % b,
-                _ => return Err(bad_op(op, &l, &r, pos)),
-            }));
-        }
-        _ => {}
-    }
-    let (Some(a), Some(b)) = (l.as_f64(), r.as_f64()) else {
-        return Err(bad_op(op, &l, &r, pos));
-    };
-    Ok(Value::Dec(match op {
-        "+" => a + b,
-        "-" => a - b,
-        "*" => a * b,
-        "/" | "%" if b == 0.0 => {
-            return Err(Thrown::new("System.MathException", "Divide by 0", pos));
-        }
-        "/" => a / b,
-        "%" => a % b,
-        _ => return Err(bad_op(op, &l, &r, pos)),
-    }))
-}
-
-fn bad_op(op: &str, l: &Value, r: &Value, pos: Pos) -> Thrown {
-    Thrown::new(
-        "System.TypeException",
-        format!(
-            "Arithmetic expressions must use numeric arguments: {op} on {}, {}",
-            l.type_name(),
-            r.type_name()
-        ),
-        pos,
-    )
-}
-
-pub fn instance_of(v: &Value, ty: &TypeRef) -> bool {
-    let want = ty.name.to_ascii_lowercase();
-    match v {
-        Value::Null => false,
-        Value::SObject(s) => {
-            want == "sobject"
-                || want == "object"
-                || s.borrow().sobject.eq_ignore_ascii_case(&ty.name)
-        }
-        Value::Exception(e) => {
-            want == "exception"
-                || e.type_name
-                    .rsplit('.')
-                    .next()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(&want))
-        }
-        other => want == "object" || other.type_name().eq_ignore_ascii_case(&want),
-    }
-}
+pub use super::methods::call_method;
+pub use super::ops::{binary, instance_of, unary};

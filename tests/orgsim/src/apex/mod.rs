@@ -7,9 +7,13 @@
 mod ast;
 mod builtins;
 mod check;
+mod construct;
 mod dml;
 mod interp;
+mod interp_db;
 mod lexer;
+mod methods;
+mod ops;
 mod parse_expr;
 mod parser;
 #[cfg(test)]
