@@ -185,12 +185,12 @@ pub fn layout(field: &str) -> String {
 /// complexType name → its sequence of (element name, type local name).
 pub fn wsdl_types(wsdl: &Element) -> BTreeMap<String, Vec<(String, String)>> {
     fn walk(e: &Element, out: &mut BTreeMap<String, Vec<(String, String)>>) {
-        if e.name == "complexType" {
-            if let Some(name) = e.attr("name") {
-                let mut seq = Vec::new();
-                collect(e, &mut seq);
-                out.insert(name.to_owned(), seq);
-            }
+        if e.name == "complexType"
+            && let Some(name) = e.attr("name")
+        {
+            let mut seq = Vec::new();
+            collect(e, &mut seq);
+            out.insert(name.to_owned(), seq);
         }
         for c in e.elements() {
             walk(c, out);
