@@ -130,6 +130,20 @@ pub fn convert_files(files: &Files) -> Result<Package> {
                         name.to_owned(),
                         Element::parse_bytes(bytes, path)?,
                     ));
+                } else if rest.len() == 2
+                    && let Some((child, name)) = ty.children.iter().find_map(|c| {
+                        rest[1]
+                            .strip_suffix(&format!(".{}{META}", c.suffix))
+                            .map(|n| (c, n))
+                    })
+                {
+                    // "topLevel" decomposition (CustomObjectTranslation): children sit beside
+                    // the parent file instead of in a sub-directory.
+                    entry.children.push((
+                        child.xml_element,
+                        name.to_owned(),
+                        Element::parse_bytes(bytes, path)?,
+                    ));
                 }
             }
             Layout::MixedContent if ty.name == "StaticResource" => {

@@ -162,3 +162,47 @@ fn project_errors() {
     assert!(matches!(read_project(&dir), Err(Error::Project { .. })));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Every CLI snapshot that uses default behaviour (no presets, variants or types we do not
+/// register) converts to exactly the CLI's mdapi files.
+#[test]
+fn default_snapshots_match_cli() {
+    let Some(shared) = crate::test_support::shared_dir() else {
+        return;
+    };
+    let root = shared.join("fixtures/conversion/sdr-snapshots/sampleProjects");
+    for case in [
+        "customLabels-simple",
+        "customObjects-and-children",
+        "customTranslationProject",
+        "nestedFolders",
+        "sharingRules",
+        "waveTemplateBundle",
+        "workflow",
+        "xmlComments",
+    ] {
+        let snap = root.join(case).join("__snapshots__");
+        let pkg = convert_files(&files_under(&snap.join("verify-source-files.expected"))).unwrap();
+        assert!(pkg.unclassified.is_empty(), "{case}");
+        let ours: Files = pkg.components.values().flat_map(|f| f.clone()).collect();
+        let expected: Files = files_under(&snap.join("verify-md-files.expected"))
+            .into_iter()
+            .filter(|(p, _)| p != "package.xml")
+            .collect();
+        assert_eq!(
+            ours.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "{case}"
+        );
+        for (path, bytes) in &expected {
+            let same = match (
+                Element::parse_bytes(bytes, path),
+                Element::parse_bytes(&ours[path], path),
+            ) {
+                (Ok(a), Ok(b)) => a.canonical() == b.canonical(),
+                _ => bytes == &ours[path],
+            };
+            assert!(same, "{case}: {path} differs");
+        }
+    }
+}
