@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::CompileError;
 use super::ast::{Expr, Lit, Pos, Stmt, TypeRef};
 use super::builtins::{BUILTIN_EXCEPTIONS, STATIC_CLASSES, static_method_exists};
-use super::dml::is_sobject_type;
+use super::dml::{field_exists, is_sobject_type};
 use crate::model::Org;
 
 const PRIMITIVES: &[&str] = &[
@@ -244,8 +244,22 @@ impl Checker<'_> {
                     ))
                 }
             }
-            Expr::Field { target, .. } => match target.as_ref() {
+            Expr::Field {
+                target, name, pos, ..
+            } => match target.as_ref() {
                 Expr::Var(n, _) if self.is_static_target(n) => Ok(()),
+                Expr::Var(n, _)
+                    if self.lookup(n).is_some_and(|t| {
+                        t.args.is_empty() && !field_exists(self.org, &t.name, name)
+                    }) =>
+                {
+                    let ty = self.lookup(n).map(|t| t.name.clone()).unwrap_or_default();
+                    Err(CompileError::new(
+                        pos.line,
+                        pos.column,
+                        format!("Invalid field {name} for {ty}"),
+                    ))
+                }
                 t => self.expr(t),
             },
             Expr::Index { target, index, .. } => {
@@ -299,6 +313,16 @@ impl Checker<'_> {
                 for a in args {
                     self.expr(a)?;
                 }
+                if let Some((f, _)) = named
+                    .iter()
+                    .find(|(f, _)| !field_exists(self.org, &ty.name, f))
+                {
+                    return Err(CompileError::new(
+                        pos.line,
+                        pos.column,
+                        format!("Invalid field {f} for {}", ty.name),
+                    ));
+                }
                 for (_, v) in named {
                     self.expr(v)?;
                 }
@@ -342,6 +366,10 @@ impl Checker<'_> {
                         format!("sObject type '{}' is not supported.", query.object),
                     ));
                 }
+                let object = query.object.clone();
+                query
+                    .validate_fields(&|f| field_exists(self.org, &object, f))
+                    .map_err(|e| CompileError::new(pos.line, pos.column, e.detail().to_owned()))?;
                 for (_, b) in binds {
                     self.expr(b)?;
                 }

@@ -26,6 +26,9 @@ const STANDARD: &[(&str, &str)] = &[
     ("Profile", "00e"),
     ("PermissionSet", "0PS"),
     ("Organization", "00D"),
+    ("ApexClass", "01p"),
+    ("ApexTrigger", "01q"),
+    ("SetupAuditTrail", "0Ym"),
 ];
 
 /// Required fields checked on insert, per standard object.
@@ -55,6 +58,36 @@ pub fn canonical_sobject(org: &Org, name: &str) -> Option<String> {
     }
     let lower = name.to_ascii_lowercase();
     (lower.ends_with("__c") || lower.ends_with("__mdt")).then(|| name.to_owned())
+}
+
+/// Custom fields (`Foo__c`, canonical spelling) of a custom object described in the org's
+/// metadata; `None` when the object has no CustomObject component.
+pub fn custom_fields(org: &Org, object: &str) -> Option<Vec<String>> {
+    let (_, c) = org
+        .metadata
+        .iter()
+        .find(|(k, _)| k.type_name == "CustomObject" && k.full_name.eq_ignore_ascii_case(object))?;
+    let xml: String = c
+        .files
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    Some(
+        crate::dependencies::blocks(&xml, "fields")
+            .into_iter()
+            .filter_map(|f| crate::dependencies::first(f, "fullName"))
+            .filter(|n| n.to_ascii_lowercase().ends_with("__c"))
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+/// False only for a `__c` field that the object's metadata does not declare.
+pub fn field_exists(org: &Org, object: &str, field: &str) -> bool {
+    if !field.to_ascii_lowercase().ends_with("__c") {
+        return true;
+    }
+    custom_fields(org, object).is_none_or(|fs| fs.iter().any(|f| f.eq_ignore_ascii_case(field)))
 }
 
 pub fn is_sobject_type(org: &Org, name: &str) -> bool {
@@ -202,6 +235,16 @@ pub fn apply(
         other => Some(other),
     };
     let mut plan = Vec::new();
+    if let Some((sobject, _)) = items.iter().find(|(s, _)| {
+        crate::sobjects::DERIVED
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(s))
+    }) {
+        let shown = op.unwrap_or(DmlOp::Upsert).name();
+        return Err(DmlError(format!(
+            "DML operation {shown} not allowed on {sobject}"
+        )));
+    }
     for (i, (sobject, fields)) in items.iter().enumerate() {
         let id = id_of(fields);
         let eff = op.unwrap_or(if id.is_some() {

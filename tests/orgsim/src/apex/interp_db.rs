@@ -155,7 +155,12 @@ impl Interp<'_> {
             "INFO",
             format!("[{}]|Aggregations:0|{}", pos.line, q.text.trim()),
         );
-        let rows = dml::rows(self.org, &object);
+        let derived = crate::sobjects::DERIVED.contains(&object.as_str());
+        let rows = if derived {
+            crate::sobjects::rows(self.org, &object).unwrap_or_default()
+        } else {
+            dml::rows(self.org, &object)
+        };
         let out = crate::soql::execute(q, &rows)
             .map_err(|e| Thrown::new("System.QueryException", e.detail().to_owned(), pos))?;
         self.usage.query_rows += out.len() as u32;

@@ -265,3 +265,76 @@ fn custom_objects_and_runaway_loops() {
         Some("System.LimitException: Apex CPU time limit exceeded")
     );
 }
+
+fn org_with_invoice() -> Org {
+    let mut o = org();
+    let xml = "<CustomObject><fields><fullName>Amount__c</fullName><type>Currency</type></fields><label>Invoice</label></CustomObject>";
+    let c: crate::model::Component = serde_json::from_value(json!({
+        "id": crate::ids::make_id("01I", 1), "files": {"objects/Invoice__c.object": xml.as_bytes()},
+        "created_by_id": user(), "created_by_name": "Ada Admin", "created_date": "2026-01-01T00:00:00.000Z",
+        "last_modified_by_id": user(), "last_modified_by_name": "Ada Admin",
+        "last_modified_date": "2026-01-01T00:00:00.000Z", "namespace_prefix": null
+    }))
+    .expect("component json");
+    o.metadata.insert(
+        crate::model::ComponentKey::new("CustomObject", "Invoice__c"),
+        c,
+    );
+    o
+}
+
+#[test]
+fn custom_fields_are_checked_against_metadata() {
+    let mut o = org_with_invoice();
+    let r = execute_anonymous(
+        "Invoice__c i = new Invoice__c(Amout__c = 1);",
+        &mut o,
+        &user(),
+    );
+    assert_eq!(
+        r.compile_problem.as_deref(),
+        Some("Invalid field Amout__c for Invoice__c")
+    );
+    let r = execute_anonymous(
+        "Invoice__c i = new Invoice__c();\ni.Totl__c = 2;",
+        &mut o,
+        &user(),
+    );
+    assert_eq!(
+        r.compile_problem.as_deref(),
+        Some("Invalid field Totl__c for Invoice__c")
+    );
+    assert_eq!(r.line, 2);
+    let r = execute_anonymous(
+        "List<Invoice__c> l = [SELECT Amout__c FROM Invoice__c];",
+        &mut o,
+        &user(),
+    );
+    assert!(
+        r.compile_problem
+            .unwrap()
+            .starts_with("No such column 'Amout__c' on entity 'Invoice__c'")
+    );
+    let r = execute_anonymous(
+        "insert new Invoice__c(Name = 'a', Amount__c = 3);\nSystem.debug([SELECT Amount__c FROM Invoice__c][0].Amount__c);",
+        &mut o,
+        &user(),
+    );
+    assert!(r.success, "{r:?}");
+    assert_eq!(debugs(&r), ["3"]);
+}
+
+#[test]
+fn derived_objects_are_queryable_not_writable() {
+    let mut o = org();
+    let r = execute_anonymous(
+        "User u = [SELECT Id, Name FROM User WHERE Username = 'admin@t.org'];\nSystem.debug(u.Name);\nSystem.debug(UserInfo.getUserName());\nupdate u;",
+        &mut o,
+        &user(),
+    );
+    assert_eq!(debugs(&r), ["Ada Admin", "admin@t.org"]);
+    assert_eq!(
+        r.exception_message.as_deref(),
+        Some("System.DmlException: DML operation Update not allowed on User")
+    );
+}
