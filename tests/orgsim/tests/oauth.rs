@@ -537,6 +537,69 @@ async fn jwt_bearer() {
     assert_eq!(aud["error_description"], "audience is invalid");
 }
 
+/// A self-signed certificate for `key`, as an admin uploads it to a connected app.
+fn certificate_pem(key: &rsa::RsaPrivateKey) -> String {
+    use std::str::FromStr;
+    use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+    use x509_cert::der::EncodePem;
+    use x509_cert::spki::SubjectPublicKeyInfoOwned;
+    let signer = SigningKey::<Sha256>::new(key.clone());
+    let spki = SubjectPublicKeyInfoOwned::from_key(key.to_public_key()).unwrap();
+    let cert = CertificateBuilder::new(
+        Profile::Root,
+        x509_cert::serial_number::SerialNumber::from(7u32),
+        x509_cert::time::Validity::from_now(std::time::Duration::from_secs(3600)).unwrap(),
+        x509_cert::name::Name::from_str("CN=orgsim test,O=Orgfleet").unwrap(),
+        spki,
+        &signer,
+    )
+    .unwrap()
+    .build::<rsa::pkcs1v15::Signature>()
+    .unwrap();
+    cert.to_pem(LineEnding::LF).unwrap()
+}
+
+#[tokio::test]
+async fn jwt_bearer_with_a_registered_certificate() {
+    let (sim, _) = start().await;
+    let login = &sim.login_url;
+    let key = rsa::RsaPrivateKey::new(&mut rand_core_rng(), 1024).unwrap();
+    let pem = certificate_pem(&key);
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+    let r = client()
+        .put(format!("{login}/_orgsim/connected-apps/cert-app"))
+        .json(&json!({"client_id": "cert-app", "public_key_pem": pem}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 120;
+    let assertion = sign_jwt(
+        &key,
+        &json!({"iss": "cert-app", "sub": "ada@acme.test", "aud": "https://login.salesforce.com", "exp": exp.to_string()}),
+    );
+    let (status, token) = token_request(
+        login,
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            ("assertion", &assertion),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{token}");
+    let garbage = client()
+        .put(format!("{login}/_orgsim/connected-apps/bad-app"))
+        .json(&json!({"client_id": "bad-app", "public_key_pem": "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbage.status(), 400);
+}
+
 fn rand_core_rng() -> rsa::rand_core::OsRng {
     rsa::rand_core::OsRng
 }

@@ -147,6 +147,23 @@ async fn versions_resources_and_limits() {
         (status, body[0]["errorCode"].as_str()),
         (404, Some("NOT_FOUND"))
     );
+    let (status, _, body) = org.get("/services/data/v63.0/no/such/thing").await;
+    assert_eq!(
+        (status, body[0]["errorCode"].as_str()),
+        (404, Some("NOT_FOUND"))
+    );
+    // The login host is not an instance: a valid token is no session there.
+    let r = reqwest::Client::new()
+        .get(format!("{}/services/data/v63.0/limits", org.sim.login_url))
+        .bearer_auth(&org.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()[0]["errorCode"],
+        "INVALID_SESSION_ID"
+    );
 }
 
 #[tokio::test]

@@ -72,9 +72,33 @@ pub fn routes() -> Router<Sim> {
         .route("/services/data/{version}/", get(resources))
         .route("/services/data/{version}/limits", get(limits))
         .route("/services/data/{version}/limits/", get(limits))
+        .route(
+            "/services/data/{version}/{*rest}",
+            axum::routing::any(unknown_resource),
+        )
         .merge(query::routes())
         .merge(describe::routes())
         .merge(records::routes())
+}
+
+/// Any other path under a version: 401 without a session, else 404 NOT_FOUND.
+async fn unknown_resource(
+    State(sim): State<Sim>,
+    Extension(scope): Extension<OrgScope>,
+    headers: HeaderMap,
+) -> Response {
+    match crate::auth::bearer_session(&sim, &scope, &headers) {
+        Ok(_) => not_found(),
+        Err(e) => e,
+    }
+}
+
+/// REST on the login host: sessions live on instances, so any token is invalid here.
+pub fn login_host_routes() -> Router<Sim> {
+    Router::new().route(
+        "/services/data/{*rest}",
+        axum::routing::any(|| async { crate::auth::invalid_session() }),
+    )
 }
 
 async fn versions() -> Response {

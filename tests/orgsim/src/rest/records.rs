@@ -75,7 +75,7 @@ fn check_write(
     sobject: &str,
     fields: &Map<String, Value>,
 ) -> Result<String, RecordError> {
-    let Some(desc) = sobjects::describe(org, sobject) else {
+    let Some(desc) = sobjects::describe::describe_declared(org, sobject) else {
         return Err(RecordError::new(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",

@@ -318,6 +318,15 @@ pub fn key_prefix(name: &str) -> String {
 
 /// The describe of `sobject` in this org, or `None` when the org has no such type.
 pub fn describe(org: &Org, sobject: &str) -> Option<ObjectDesc> {
+    describe_with(org, sobject, true)
+}
+
+/// The describe without scanning stored records for undeclared fields (cheap: for writes).
+pub fn describe_declared(org: &Org, sobject: &str) -> Option<ObjectDesc> {
+    describe_with(org, sobject, false)
+}
+
+fn describe_with(org: &Org, sobject: &str, scan_records: bool) -> Option<ObjectDesc> {
     let name = canonical_name(org, sobject)?;
     let derived = DERIVED.contains(&name.as_str());
     let object_xml = org
@@ -352,7 +361,7 @@ pub fn describe(org: &Org, sobject: &str) -> Option<ObjectDesc> {
         }
         base
     };
-    if !derived {
+    if !derived && scan_records {
         // Fields present on stored records but declared nowhere (scripts' ad-hoc objects).
         let known: BTreeSet<String> = fields.iter().map(|f| f.name.to_ascii_lowercase()).collect();
         let mut extra: BTreeSet<String> = BTreeSet::new();
