@@ -1,0 +1,165 @@
+//! SOQL over the wire: Salesforce's error codes and message shapes on REST and Tooling
+//! queries, Tooling QueryResult fields, COUNT(), relationship projection, the
+//! MetadataComponentDependency restrictions, and Tooling sObject create/read/update/delete.
+
+mod tooling_support;
+
+use reqwest::Method;
+use serde_json::json;
+use tooling_support::start;
+
+#[tokio::test]
+async fn error_shapes() {
+    let org = start("production").await;
+    let (s, e) = org.rest_query("SELECT Id FORM User").await;
+    assert_eq!(s, 400);
+    assert_eq!(e[0]["errorCode"], "MALFORMED_QUERY");
+    let msg = e[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("ERROR at Row:1:Column:11") && msg.ends_with("unexpected token: 'FORM'"),
+        "{msg}"
+    );
+
+    let (s, e) = org.tooling_query("SELECT Id FROM Nope__c").await;
+    assert_eq!(s, 400);
+    assert_eq!(e[0]["errorCode"], "INVALID_TYPE");
+    assert!(
+        e[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sObject type 'Nope__c' is not supported.")
+    );
+
+    let (s, e) = org.tooling_query("SELECT Id, LogTyp FROM TraceFlag").await;
+    assert_eq!(s, 400);
+    assert_eq!(e[0]["errorCode"], "INVALID_FIELD");
+    assert!(
+        e[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("No such column 'LogTyp' on entity 'TraceFlag'")
+    );
+
+    let (s, e) = org.tooling_query("SELECT MetadataComponentName FROM MetadataComponentDependency ORDER BY MetadataComponentName").await;
+    assert_eq!(s, 400);
+    assert_eq!(e[0]["errorCode"], "MALFORMED_QUERY");
+
+    let (s, e) = org
+        .send(
+            Method::GET,
+            "/services/data/v63.0/tooling/query/01gBOGUS-2000",
+            None,
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(e[0]["errorCode"], "INVALID_QUERY_LOCATOR");
+}
+
+#[tokio::test]
+async fn tooling_query_result_shape() {
+    let org = start("production").await;
+    let (s, r) = org
+        .tooling_query("SELECT Id, Name, Username FROM User WHERE Username LIKE 'ada%'")
+        .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["size"], 1);
+    assert_eq!(r["totalSize"], 1);
+    assert_eq!(r["done"], true);
+    assert!(r["queryLocator"].is_null());
+    assert_eq!(r["entityTypeName"], "User");
+    let url = r["records"][0]["attributes"]["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("/services/data/v63.0/tooling/sobjects/User/005"),
+        "{url}"
+    );
+    assert_eq!(r["records"][0]["Name"], "Ada Lovelace");
+    let (_, c) = org.tooling_query("SELECT COUNT() FROM User").await;
+    assert_eq!(c["totalSize"], 1);
+    assert_eq!(c["records"], json!([]));
+}
+
+#[tokio::test]
+async fn tooling_sobject_crud() {
+    let org = start("production").await;
+    let (s, e) = org
+        .post(
+            "DebugLevel",
+            json!({"DeveloperName": "X", "MasterLabel": "X", "ApexCod": "DEBUG"}),
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(e[0]["errorCode"], "INVALID_FIELD");
+    let (s, e) = org
+        .post(
+            "DebugLevel",
+            json!({"DeveloperName": "X", "MasterLabel": "X", "ApexCode": "LOUD"}),
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(e[0]["errorCode"], "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
+    let (s, level) = org
+        .post(
+            "DebugLevel",
+            json!({"DeveloperName": "X", "MasterLabel": "X", "ApexCode": "debug"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    assert_eq!(level["success"], true);
+    let lid = level["id"].as_str().unwrap();
+    let (s, dup) = org
+        .post(
+            "DebugLevel",
+            json!({"DeveloperName": "x", "MasterLabel": "Y"}),
+        )
+        .await;
+    assert_eq!(
+        (s, dup[0]["errorCode"].as_str()),
+        (400, Some("DUPLICATE_DEVELOPER_NAME"))
+    );
+
+    let (s, flag) = org
+        .post(
+            "TraceFlag",
+            json!({"TracedEntityId": org.user_id, "LogType": "USER_DEBUG", "DebugLevelId": lid,
+                   "StartDate": "2099-01-01T00:00:00.000+0000", "ExpirationDate": "2099-01-01T01:00:00Z"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{flag}");
+    let fid = flag["id"].as_str().unwrap();
+    assert!(fid.starts_with("7tf"));
+    let (s, again) = org
+        .post(
+            "TraceFlag",
+            json!({"TracedEntityId": org.user_id, "LogType": "USER_DEBUG", "DebugLevelId": lid,
+                   "StartDate": "2099-01-01T00:30:00Z", "ExpirationDate": "2099-01-01T02:00:00Z"}),
+        )
+        .await;
+    assert_eq!(
+        (s, again[0]["errorCode"].as_str()),
+        (400, Some("FIELD_INTEGRITY_EXCEPTION"))
+    );
+
+    let path = format!("/services/data/v63.0/tooling/sobjects/TraceFlag/{fid}");
+    let (s, _) = org
+        .send(
+            Method::PATCH,
+            &path,
+            Some(json!({"ExpirationDate": "2099-01-01T05:00:00Z"})),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (s, got) = org.send(Method::GET, &path, None).await;
+    assert_eq!(s, 200);
+    assert_eq!(got["ExpirationDate"], "2099-01-01T05:00:00.000+0000");
+    assert_eq!(got["LogType"], "USER_DEBUG");
+
+    let level_path = format!("/services/data/v63.0/tooling/sobjects/DebugLevel/{lid}");
+    let (s, e) = org.send(Method::DELETE, &level_path, None).await;
+    assert_eq!(
+        (s, e[0]["errorCode"].as_str()),
+        (400, Some("DELETE_FAILED"))
+    );
+    assert_eq!(org.send(Method::DELETE, &path, None).await.0, 204);
+    assert_eq!(org.send(Method::GET, &path, None).await.0, 404);
+    assert_eq!(org.send(Method::DELETE, &level_path, None).await.0, 204);
+}
