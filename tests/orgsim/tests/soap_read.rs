@@ -192,6 +192,7 @@ async fn describe_lists_registry_types() {
         .await;
     let r = &result[0];
     assert_eq!(r.child_text("testRequired").as_deref(), Some("true"));
+    assert_eq!(r.child_text("partialSaveAllowed").as_deref(), Some("false"));
     assert_eq!(r.child_text("organizationNamespace").as_deref(), Some(""));
     let objects: Vec<&Element> = r.children_named("metadataObjects").collect();
     let obj = objects

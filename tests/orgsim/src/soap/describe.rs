@@ -43,7 +43,8 @@ pub fn describe_metadata(
             .close("metadataObjects");
     }
     w.leaf("organizationNamespace", "")
-        .leaf_bool("partialSaveAllowed", true)
+        // Production requires rollbackOnError=true (metadata-soap.md §6.1), so no partial saves.
+        .leaf_bool("partialSaveAllowed", !test_required)
         .leaf_bool("testRequired", test_required)
         .close("result");
     envelope::ok("describeMetadata", &w.finish())
