@@ -163,3 +163,55 @@ async fn tooling_sobject_crud() {
     assert_eq!(org.send(Method::GET, &path, None).await.0, 404);
     assert_eq!(org.send(Method::DELETE, &level_path, None).await.0, 204);
 }
+
+#[tokio::test]
+async fn tooling_query_more() {
+    let org = start("production").await;
+    let (_, level) = org
+        .post(
+            "DebugLevel",
+            json!({"DeveloperName": "P", "MasterLabel": "P"}),
+        )
+        .await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let (s, _) = org
+        .post(
+            "TraceFlag",
+            json!({"TracedEntityId": org.user_id, "LogType": "DEVELOPER_LOG", "DebugLevelId": level["id"],
+                   "StartDate": now - 1000, "ExpirationDate": now + 600_000}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    for i in 0..205 {
+        org.exec(&format!("System.debug({i});")).await;
+    }
+    let r = reqwest::Client::new()
+        .get(format!(
+            "{}/services/data/v63.0/tooling/query",
+            org.instance
+        ))
+        .query(&[("q", "SELECT Id FROM ApexLog")])
+        .header("Sforce-Query-Options", "batchSize=200")
+        .bearer_auth(&org.token)
+        .send()
+        .await
+        .unwrap();
+    let first: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(first["totalSize"], 205);
+    assert_eq!(first["done"], false);
+    assert_eq!(first["records"].as_array().unwrap().len(), 200);
+    let next = first["nextRecordsUrl"].as_str().unwrap();
+    assert!(
+        next.starts_with("/services/data/v63.0/tooling/query/01g") && next.ends_with("-200"),
+        "{next}"
+    );
+    let (s, rest) = org.send(Method::GET, next, None).await;
+    assert_eq!(s, 200);
+    assert_eq!(rest["done"], true);
+    assert_eq!(rest["entityTypeName"], "ApexLog");
+    assert_eq!(rest["records"].as_array().unwrap().len(), 5);
+    assert!(rest.get("nextRecordsUrl").is_none());
+}

@@ -31,15 +31,22 @@ pub struct OrgTooling {
     pub source: source_member::SourceTracking,
 }
 
-/// A tooling query cursor: (org id, all records of the result).
-pub type Cursor = (String, std::sync::Arc<Vec<Value>>);
+/// An open Tooling query result for queryMore.
+#[derive(Debug, Clone)]
+pub struct Cursor {
+    pub org_id: String,
+    pub entity: String,
+    pub records: std::sync::Arc<Vec<Value>>,
+    pub batch: usize,
+}
 
 /// Tooling state of every org, keyed by org id.
 #[derive(Default)]
 pub struct ToolingState {
     pub orgs: Mutex<BTreeMap<String, OrgTooling>>,
     /// Tooling query cursors: locator → (org id, records).
-    pub cursors: Mutex<BTreeMap<String, Cursor>>,
+    /// (counter, locator → cursor); locators sort in creation order.
+    pub cursors: Mutex<(u64, BTreeMap<String, Cursor>)>,
 }
 
 /// Runs `f` with the tooling state of `org_id` (created on first use).

@@ -10,10 +10,13 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{Map, Value, json};
 
-use super::{auth, error, store, with_tooling};
+use super::{Cursor, auth, error, store, with_tooling};
 use crate::server::{OrgScope, Sim};
 
 const BATCH: usize = 2000;
+const MIN_BATCH: usize = 200;
+/// Open Tooling cursors kept per simulator.
+const MAX_CURSORS: usize = 200;
 /// MetadataComponentDependency answers at most this many rows and never pages.
 const DEPENDENCY_CAP: usize = 2000;
 
@@ -144,11 +147,14 @@ fn rows(sim: &Sim, org_id: &str, object: &str) -> Option<(String, Vec<Map<String
         return Some(("MetadataComponentDependency".into(), rows));
     }
     if object.eq_ignore_ascii_case("SourceMember") {
-        let org = sim.with_org(org_id, Clone::clone).ok()?;
-        if !org.kind.is_sandbox() {
-            return None;
-        }
-        let rows = with_tooling(sim, org_id, |t| t.source.rows(&org));
+        // Lock order: org (read) then tooling, as everywhere else.
+        let rows = sim
+            .with_org(org_id, |org| {
+                org.kind
+                    .is_sandbox()
+                    .then(|| with_tooling(sim, org_id, |t| t.source.rows(org)))
+            })
+            .ok()??;
         return Some(("SourceMember".into(), rows));
     }
     let name = [
@@ -216,30 +222,48 @@ pub fn run(sim: &Sim, org_id: &str, soql: &str) -> Result<(String, Vec<Value>, b
     ))
 }
 
-fn page(
-    sim: &Sim,
-    org_id: &str,
-    version: u32,
-    entity: &str,
-    records: Arc<Vec<Value>>,
-    offset: usize,
-    locator: Option<String>,
-) -> Value {
-    let total = records.len();
-    let end = (offset + BATCH).min(total);
-    let mut slice: Vec<Value> = records
+/// `Sforce-Query-Options: batchSize=N` (200–2000), as on REST queries.
+fn batch_size(headers: &HeaderMap) -> usize {
+    headers
+        .get("sforce-query-options")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| {
+            h.split([';', ','])
+                .filter_map(|part| part.trim().split_once('='))
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case("batchSize"))
+                .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+        })
+        .map(|n| n.clamp(MIN_BATCH, BATCH))
+        .unwrap_or(BATCH)
+}
+
+fn page(sim: &Sim, version: u32, cursor: Cursor, offset: usize, locator: Option<String>) -> Value {
+    let total = cursor.records.len();
+    let end = (offset + cursor.batch).min(total);
+    let mut slice: Vec<Value> = cursor
+        .records
         .get(offset..end)
         .map(<[Value]>::to_vec)
         .unwrap_or_default();
     slice.iter_mut().for_each(|r| tooling_urls(r, version));
     let mut body = json!({
-        "size": total, "totalSize": total, "done": end >= total, "queryLocator": null, "entityTypeName": entity,
+        "size": total, "totalSize": total, "done": end >= total, "queryLocator": null,
+        "entityTypeName": cursor.entity,
     });
     if end < total {
         let locator = locator.unwrap_or_else(|| {
             let mut cursors = sim.inner.tooling.cursors.lock().expect("tooling cursors");
-            let id = crate::ids::make_id("01g", 500_000 + cursors.len() as u64);
-            cursors.insert(id.clone(), (org_id.to_owned(), records.clone()));
+            let (counter, open) = &mut *cursors;
+            *counter += 1;
+            let id = crate::ids::make_id("01g", 1_000_000_000 + *counter);
+            open.insert(id.clone(), cursor);
+            // Salesforce expires old cursors; keep the newest MAX_CURSORS.
+            while open.len() > MAX_CURSORS {
+                let Some(oldest) = open.keys().next().cloned() else {
+                    break;
+                };
+                open.remove(&oldest);
+            }
             id
         });
         body["nextRecordsUrl"] = json!(format!(
@@ -280,16 +304,13 @@ pub async fn query(
         return Json(json!({"size": n, "totalSize": n, "done": true, "queryLocator": null, "entityTypeName": entity, "records": []}))
             .into_response();
     }
-    Json(page(
-        &sim,
-        &scope.org_id,
-        v,
-        &entity,
-        Arc::new(records),
-        0,
-        None,
-    ))
-    .into_response()
+    let cursor = Cursor {
+        org_id: scope.org_id.clone(),
+        entity,
+        records: Arc::new(records),
+        batch: batch_size(&headers),
+    };
+    Json(page(&sim, v, cursor, 0, None)).into_response()
 }
 
 pub async fn query_more(
@@ -321,30 +342,13 @@ pub async fn query_more(
     let found = {
         let cursors = sim.inner.tooling.cursors.lock().expect("tooling cursors");
         cursors
+            .1
             .get(id)
-            .filter(|(org, r)| *org == scope.org_id && offset <= r.len())
-            .map(|(_, r)| r.clone())
+            .filter(|c| c.org_id == scope.org_id && offset <= c.records.len())
+            .cloned()
     };
-    let Some(records) = found else {
+    let Some(cursor) = found else {
         return invalid();
     };
-    let entity = records
-        .first()
-        .and_then(|r| {
-            r.get("attributes")?
-                .get("type")?
-                .as_str()
-                .map(str::to_owned)
-        })
-        .unwrap_or_default();
-    Json(page(
-        &sim,
-        &scope.org_id,
-        v,
-        &entity,
-        records,
-        offset,
-        Some(id.to_owned()),
-    ))
-    .into_response()
+    Json(page(&sim, v, cursor, offset, Some(id.to_owned()))).into_response()
 }
