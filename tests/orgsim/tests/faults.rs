@@ -191,3 +191,56 @@ async fn request_log_records_every_request() {
             .any(|e| e["host"] == "login" && e["path"] == "/services/oauth2/token")
     );
 }
+
+#[tokio::test]
+async fn session_expiry_and_foreign_tokens() {
+    let (sim, _, prod, _) = start().await;
+    let http = reqwest::Client::new();
+    let uat: Value = http
+        .post(format!("{}/_orgsim/orgs", sim.login_url))
+        .json(&json!({"alias": "uat", "kind": "sandbox"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let uat = uat["instance_url"].as_str().unwrap().to_owned();
+    let set = http
+        .put(format!("{}/_orgsim/settings", sim.login_url))
+        .json(&json!({"token_lifetime_secs": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 200);
+    let token: Value = http
+        .post(format!("{}/services/oauth2/token", sim.login_url))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", "PlatformCLI"),
+            ("username", "ops@acme.test"),
+            ("password", "pw"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = token["access_token"].as_str().unwrap();
+    assert_eq!(limits(&prod, access).await.unwrap().status(), 200);
+    // A prod token on the sandbox's instance is not a session there.
+    let r = limits(&uat, access).await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()[0]["errorCode"],
+        "INVALID_SESSION_ID"
+    );
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let r = limits(&prod, access).await.unwrap();
+    assert_eq!(r.status(), 401, "expired mid-session");
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!([{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}])
+    );
+}

@@ -18,6 +18,7 @@ const INVOICE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
         <value><fullName>Open</fullName><default>false</default><label>Open</label></value>
         <value><fullName>Paid</fullName><default>false</default><label>Paid</label></value>
     </valueSetDefinition></valueSet></fields>
+    <fields><fullName>Ext_Id__c</fullName><externalId>true</externalId><label>Ext Id</label><length>40</length><type>Text</type></fields>
     <label>Invoice</label>
     <pluralLabel>Invoices</pluralLabel>
 </CustomObject>
@@ -454,4 +455,56 @@ async fn two_hundred_concurrent_clients() {
         let (status, got, want) = task.await.unwrap();
         assert_eq!((status, got), (200, want));
     }
+}
+
+#[tokio::test]
+async fn upsert_by_external_id_and_blob_fields() {
+    let org = start().await;
+    let http = reqwest::Client::new();
+    let base = format!("{}/services/data/v63.0/sobjects/Invoice__c", org.instance);
+    let upsert = |body: Value, field: &'static str, value: &'static str| {
+        let req = http
+            .patch(format!("{base}/{field}/{value}"))
+            .bearer_auth(&org.token)
+            .json(&body);
+        async move {
+            let r = req.send().await.unwrap();
+            (
+                r.status().as_u16(),
+                r.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let (status, created) = upsert(json!({"Name": "First"}), "Ext_Id__c", "E-1").await;
+    assert_eq!((status, created["created"].as_bool()), (201, Some(true)));
+    let (status, updated) = upsert(json!({"Name": "Second"}), "Ext_Id__c", "E-1").await;
+    assert_eq!((status, updated["created"].as_bool()), (200, Some(false)));
+    assert_eq!(updated["id"], created["id"]);
+    let (status, err) = upsert(json!({"Name": "x"}), "Name", "Second").await;
+    assert_eq!(
+        (status, err[0]["errorCode"].as_str()),
+        (404, Some("NOT_FOUND"))
+    );
+    let id = created["id"].as_str().unwrap();
+    let blob = http
+        .get(format!("{base}/{id}/Name"))
+        .bearer_auth(&org.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(blob.status(), 200);
+    assert_eq!(blob.text().await.unwrap(), "Second");
+    let seeded = http
+        .post(format!(
+            "{}/_orgsim/orgs/prod/records/Invoice__c",
+            org.sim.login_url
+        ))
+        .json(&json!([{"Name": "a", "Ext_Id__c": "DUP"}, {"Name": "b", "Ext_Id__c": "DUP"}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(seeded.status(), 201);
+    let (status, choices) = upsert(json!({"Name": "c"}), "Ext_Id__c", "DUP").await;
+    assert_eq!(status, 300);
+    assert_eq!(choices.as_array().unwrap().len(), 2);
 }

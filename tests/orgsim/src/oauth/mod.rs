@@ -31,6 +31,8 @@ pub const PLATFORM_CLI: &str = "PlatformCLI";
 pub const PLATFORM_CLI_CALLBACK: &str = "http://localhost:1717/OauthRedirect";
 /// Default access-token lifetime (Salesforce's default session timeout is 2 hours).
 pub const DEFAULT_TOKEN_LIFETIME_SECS: u64 = 7200;
+/// How many live sessions trigger a sweep of expired ones.
+const SWEEP_EVERY: usize = 4096;
 /// Authorization codes are single-use and short-lived.
 const CODE_LIFETIME_MS: u128 = 15 * 60 * 1000;
 
@@ -216,11 +218,13 @@ pub fn mint_access_token(sim: &Sim, org_id: &str, user_id: &str) -> String {
         user_id: user_id.to_owned(),
         expires_at_ms: Sim::now_ms() + lifetime_ms,
     };
-    sim.inner
-        .sessions
-        .write()
-        .expect("sessions lock")
-        .insert(token.clone(), info);
+    let mut sessions = sim.inner.sessions.write().expect("sessions lock");
+    sessions.insert(token.clone(), info);
+    // Expired sessions are useless; sweep them now and then so long runs stay bounded.
+    if sessions.len().is_multiple_of(SWEEP_EVERY) {
+        let now = Sim::now_ms();
+        sessions.retain(|_, s| s.expires_at_ms > now);
+    }
     token
 }
 

@@ -34,6 +34,10 @@ pub fn routes() -> Router<Sim> {
             "/services/data/{version}/sobjects/{sobject}/{id}",
             get(read).patch(update).delete(remove),
         )
+        .route(
+            "/services/data/{version}/sobjects/{sobject}/{key}/{leaf}",
+            get(blob_field).patch(upsert),
+        )
 }
 
 /// A REST error as data, so non-HTTP callers (admin API) can reuse the checks.
@@ -366,4 +370,165 @@ async fn remove(
         Ok(Err(e)) => e.into_response(),
         Err(_) => crate::auth::invalid_session(),
     }
+}
+
+/// `GET /sobjects/{Type}/{id}/{Field}`: a blob/text field's raw content.
+async fn blob_field(
+    State(sim): State<Sim>,
+    Extension(scope): Extension<OrgScope>,
+    headers: HeaderMap,
+    Path((version, sobject, id, field)): Path<(String, String, String, String)>,
+) -> Response {
+    if let Err(e) = crate::auth::bearer_session(&sim, &scope, &headers) {
+        return e;
+    }
+    if let Err(e) = parse_version(&version) {
+        return e;
+    }
+    let row = sim
+        .with_org(&scope.org_id, |org| sobjects::row_by_id(org, &sobject, &id))
+        .ok()
+        .flatten();
+    let value = row.and_then(|r| {
+        r.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(&field))
+            .map(|(_, v)| v.clone())
+    });
+    match value {
+        Some(Value::String(text)) => (
+            [(axum::http::header::CONTENT_TYPE, "text/plain;charset=UTF-8")],
+            text,
+        )
+            .into_response(),
+        _ => not_found(),
+    }
+}
+
+fn as_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// `PATCH /sobjects/{Type}/{ExternalIdField}/{value}`: upsert by external id.
+async fn upsert(
+    State(sim): State<Sim>,
+    Extension(scope): Extension<OrgScope>,
+    headers: HeaderMap,
+    Path((version, sobject, field, value)): Path<(String, String, String, String)>,
+    body: Bytes,
+) -> Response {
+    let session = match crate::auth::bearer_session(&sim, &scope, &headers) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let v = match parse_version(&version) {
+        Ok(v) => v,
+        Err(e) => return e,
+    };
+    let mut fields = match json_object(&body) {
+        Ok(f) => f,
+        Err(e) => return e,
+    };
+    let result = sim.with_org_mut(&scope.org_id, |org| {
+        let name = check_write(org, &sobject, &fields)?;
+        let declared = org
+            .metadata
+            .keys()
+            .any(|k| k.type_name == "CustomObject" && k.full_name == name);
+        let desc = sobjects::describe::describe_declared(org, &name);
+        let known = desc.as_ref().and_then(|d| {
+            d.fields
+                .iter()
+                .find(|f| f.name.eq_ignore_ascii_case(&field))
+                .map(|f| (f.name.clone(), f.external_id || f.name == "Id"))
+        });
+        let field_name = match known {
+            Some((name, true)) => name,
+            None if !declared => field.clone(),
+            _ => {
+                return Err(RecordError::new(
+                    StatusCode::NOT_FOUND,
+                    "NOT_FOUND",
+                    format!(
+                        "Provided external ID field does not exist or is not accessible: {field}"
+                    ),
+                ));
+            }
+        };
+        let matches: Vec<String> = org
+            .records
+            .get(&name)
+            .map(|m| {
+                m.values()
+                    .filter(|r| {
+                        let current = if field_name == "Id" {
+                            Some(r.id.clone())
+                        } else {
+                            r.fields
+                                .iter()
+                                .find(|(k, _)| k.eq_ignore_ascii_case(&field_name))
+                                .and_then(|(_, v)| as_text(v))
+                        };
+                        current.is_some_and(|c| {
+                            c == value || (field_name == "Id" && sobjects::same_id(&c, &value))
+                        })
+                    })
+                    .map(|r| r.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        match matches.as_slice() {
+            [] => {
+                if field_name != "Id" {
+                    fields.insert(field_name.clone(), Value::String(value.clone()));
+                }
+                insert_record(org, &name, &fields, &session.user_id).map(Upserted::Created)
+            }
+            [id] => {
+                let now = crate::audit::rest_datetime(&crate::audit::now_iso());
+                if let Some(record) = org.records.get_mut(&name).and_then(|m| m.get_mut(id)) {
+                    for (k, val) in fields.iter().filter(|(k, _)| *k != "attributes") {
+                        record.fields.insert(k.clone(), val.clone());
+                    }
+                    record.fields.insert("LastModifiedDate".into(), json!(now));
+                    record.fields.insert("SystemModstamp".into(), json!(now));
+                    record
+                        .fields
+                        .insert("LastModifiedById".into(), json!(session.user_id));
+                }
+                Ok(Upserted::Updated(id.clone()))
+            }
+            many => Ok(Upserted::Ambiguous(
+                many.iter()
+                    .map(|id| format!("/services/data/v{v}.0/sobjects/{name}/{id}"))
+                    .collect(),
+            )),
+        }
+    });
+    match result {
+        Ok(Ok(Upserted::Created(id))) => (
+            StatusCode::CREATED,
+            Json(json!({"id": id, "success": true, "errors": [], "created": true})),
+        )
+            .into_response(),
+        Ok(Ok(Upserted::Updated(id))) => (
+            StatusCode::OK,
+            Json(json!({"id": id, "success": true, "errors": [], "created": false})),
+        )
+            .into_response(),
+        Ok(Ok(Upserted::Ambiguous(urls))) => {
+            (StatusCode::MULTIPLE_CHOICES, Json(urls)).into_response()
+        }
+        Ok(Err(e)) => e.into_response(),
+        Err(_) => crate::auth::invalid_session(),
+    }
+}
+
+enum Upserted {
+    Created(String),
+    Updated(String),
+    Ambiguous(Vec<String>),
 }
