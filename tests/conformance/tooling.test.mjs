@@ -1,0 +1,137 @@
+// Tooling API through jsforce (rest-tooling.md): executeAnonymous (success, compile error,
+// thrown exception, DML and inline SOQL on the record store) and Tooling queries.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { startOrgsim, USERS } from './harness.mjs';
+import { jwtConnection } from './flows.mjs';
+
+let sim;
+let conn;
+before(async () => {
+  sim = await startOrgsim();
+  ({ conn } = await jwtConnection(sim, USERS.prod));
+});
+after(async () => {
+  await sim?.stop();
+});
+
+describe('executeAnonymous', () => {
+  test('success: compiled and ran, line/column -1', async () => {
+    const res = await conn.tooling.executeAnonymous("Integer x = 6 * 7;\nSystem.debug('answer ' + x);");
+    assert.deepEqual(res, {
+      line: -1,
+      column: -1,
+      compiled: true,
+      success: true,
+      compileProblem: null,
+      exceptionMessage: null,
+      exceptionStackTrace: null,
+    });
+  });
+
+  test('compile error: compiled=false with line, column and problem', async () => {
+    const res = await conn.tooling.executeAnonymous("System.debug('ok');\nInteger x = ;");
+    assert.equal(res.compiled, false);
+    assert.equal(res.success, false);
+    assert.equal(res.line, 2);
+    assert.equal(res.column, 13);
+    assert.equal(res.compileProblem, "Unexpected token ';'.");
+    assert.equal(res.exceptionMessage, null);
+  });
+
+  test('an unknown variable is a compile error too', async () => {
+    const res = await conn.tooling.executeAnonymous('System.debug(undefinedThing);');
+    assert.equal(res.compiled, false);
+    assert.equal(res.line, 1);
+    assert.match(res.compileProblem, /undefinedThing/);
+  });
+
+  test('an Apex type that does not exist is a compile error (Apex has no IllegalStateException)', async () => {
+    const res = await conn.tooling.executeAnonymous("throw new IllegalStateException('x');");
+    assert.equal(res.compiled, false);
+    assert.equal(res.compileProblem, 'Invalid type: IllegalStateException');
+    assert.equal(res.line, 1);
+  });
+
+  test('a thrown exception: compiled=true, success=false, message and stack trace', async () => {
+    const res = await conn.tooling.executeAnonymous("Integer a = 1;\nthrow new IllegalArgumentException('boom');");
+    assert.equal(res.compiled, true);
+    assert.equal(res.success, false);
+    assert.equal(res.compileProblem, null);
+    assert.equal(res.exceptionMessage, 'System.IllegalArgumentException: boom');
+    assert.equal(res.exceptionStackTrace, 'AnonymousBlock: line 2, column 1');
+    assert.equal(res.line, 2);
+  });
+
+  test('DML and inline SOQL act on the org record store', async () => {
+    const res = await conn.tooling.executeAnonymous(`
+Account a = new Account(Name = 'Apex Made 1', AccountNumber = 'APEX-1');
+insert a;
+List<Account> found = [SELECT Id, Name FROM Account WHERE AccountNumber = 'APEX-1'];
+System.assertEquals(1, found.size(), 'one account');
+found[0].Name = 'Apex Made 2';
+update found;
+`);
+    assert.equal(res.success, true, JSON.stringify(res));
+    const q = await conn.query("SELECT Id, Name, AccountNumber FROM Account WHERE AccountNumber = 'APEX-1'");
+    assert.equal(q.totalSize, 1);
+    assert.equal(q.records[0].Name, 'Apex Made 2');
+
+    const del = await conn.tooling.executeAnonymous("delete [SELECT Id FROM Account WHERE AccountNumber = 'APEX-1'];");
+    assert.equal(del.success, true, JSON.stringify(del));
+    assert.equal((await conn.query("SELECT Id FROM Account WHERE AccountNumber = 'APEX-1'")).totalSize, 0);
+  });
+
+  test('a failed DML surfaces as a DmlException', async () => {
+    const res = await conn.tooling.executeAnonymous("insert new Account(AccountNumber = 'NO-NAME');");
+    assert.equal(res.compiled, true);
+    assert.equal(res.success, false);
+    assert.match(res.exceptionMessage, /^System\.DmlException: Insert failed\. .*REQUIRED_FIELD_MISSING/);
+  });
+});
+
+describe('tooling query', () => {
+  test('ApexClass rows carry the documented tooling fields', async () => {
+    const res = await conn.tooling.query('SELECT Id, Name, ApiVersion, Status, Body FROM ApexClass ORDER BY Name');
+    assert.ok(res.totalSize >= 3);
+    assert.equal(res.records.length, res.totalSize);
+    const names = res.records.map((r) => r.Name);
+    assert.deepEqual(names, [...names].sort());
+    for (const r of res.records) {
+      assert.match(r.Id, /^01p[A-Za-z0-9]{15}$/);
+      assert.equal(r.attributes.type, 'ApexClass');
+      assert.equal(r.Status, 'Active');
+      assert.equal(typeof r.ApiVersion, 'number');
+      assert.match(r.Body, new RegExp(`\\b(class|interface|enum)\\s+${r.Name}\\b`, 'i'));
+    }
+  });
+
+  test('raw response has size, entityTypeName and a null queryLocator', async () => {
+    const raw = await conn.request(`/services/data/v${conn.version}/tooling/query?q=${encodeURIComponent('SELECT Id, Name FROM ApexClass')}`);
+    assert.equal(raw.entityTypeName, 'ApexClass');
+    assert.equal(raw.size, raw.totalSize);
+    assert.equal(raw.queryLocator, null);
+    assert.equal(raw.done, true);
+  });
+
+  test('WHERE on Name finds one class; ApexTrigger bodies name their object', async () => {
+    const all = await conn.tooling.query('SELECT Name FROM ApexClass');
+    const pick = all.records[1].Name;
+    const one = await conn.tooling.query(`SELECT Id, Name FROM ApexClass WHERE Name = '${pick}'`);
+    assert.deepEqual(one.records.map((r) => r.Name), [pick]);
+    const triggers = await conn.tooling.query('SELECT Name, TableEnumOrId, Body FROM ApexTrigger');
+    for (const t of triggers.records) {
+      assert.match(t.Body, new RegExp(`trigger\\s+${t.Name}\\s+on\\s+${t.TableEnumOrId}\\b`, 'i'));
+    }
+  });
+
+  test('an unknown field is INVALID_FIELD', async () => {
+    await assert.rejects(conn.tooling.query('SELECT Id, NoSuchField FROM ApexClass'), (err) => {
+      assert.equal(err.errorCode, 'INVALID_FIELD');
+      assert.match(err.message, /No such column 'NoSuchField' on entity 'ApexClass'/);
+      return true;
+    });
+  });
+});
