@@ -49,6 +49,7 @@ pub fn routes() -> Router<Sim> {
         .route("/_orgsim/connected-apps/{client_id}", put(put_app))
         .route("/_orgsim/requests", get(requests))
         .merge(crate::rest::login_host_routes())
+        .merge(crate::oauth::login_host_routes())
 }
 
 fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {

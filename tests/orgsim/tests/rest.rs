@@ -508,3 +508,55 @@ async fn upsert_by_external_id_and_blob_fields() {
     assert_eq!(status, 300);
     assert_eq!(choices.as_array().unwrap().len(), 2);
 }
+
+/// The legacy partner SOAP login (jsforce `conn.login`): its sessionId works on the REST API
+/// of the instance named by serverUrl.
+#[tokio::test]
+async fn soap_login_session_works_for_rest() {
+    let org = start().await;
+    let envelope = |user: &str, pw: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">\
+             <soapenv:Body><n1:login xmlns:n1=\"urn:partner.soap.sforce.com\"><n1:username>{user}</n1:username>\
+             <n1:password>{pw}</n1:password></n1:login></soapenv:Body></soapenv:Envelope>"
+        )
+    };
+    let http = reqwest::Client::new();
+    let url = format!("{}/services/Soap/u/63.0", org.sim.login_url);
+    let post = |body: String| {
+        http.post(&url)
+            .header("Content-Type", "text/xml")
+            .header("SOAPAction", "\"\"")
+            .body(body)
+            .send()
+    };
+    let bad = post(envelope("ada@acme.test", "wrong")).await.unwrap();
+    assert_eq!(bad.status(), 500);
+    let bad = bad.text().await.unwrap();
+    assert!(
+        bad.contains("<faultcode>sf:INVALID_LOGIN</faultcode>"),
+        "{bad}"
+    );
+    let ok = post(envelope("ada@acme.test", "pwSECURITYTOKEN"))
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let text = ok.text().await.unwrap();
+    let between = |tag: &str| {
+        let open = format!("<{tag}>");
+        let start = text.find(&open).unwrap() + open.len();
+        text[start..start + text[start..].find('<').unwrap()].to_owned()
+    };
+    let server_url = between("serverUrl");
+    assert!(server_url.starts_with(&format!("{}/services/Soap/u/63.0/00D", org.instance)));
+    assert_eq!(between("userName"), "ada@acme.test");
+    assert_eq!(between("sandbox"), "false");
+    let session = between("sessionId");
+    let r = http
+        .get(format!("{}/services/data/v63.0/limits", org.instance))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}

@@ -8,6 +8,7 @@
 mod authorize;
 mod identity;
 mod jwt;
+mod soap_login;
 
 pub use jwt::parse_public_key;
 mod token;
@@ -190,6 +191,11 @@ pub fn routes() -> Router<Sim> {
             get(identity::userinfo).post(identity::userinfo),
         )
         .route("/id/{org_id}/{user_id}", get(identity::identity))
+}
+
+/// Endpoints only the login host serves: the partner SOAP `login` call.
+pub fn login_host_routes() -> Router<Sim> {
+    Router::new().route("/services/Soap/u/{version}", post(soap_login::login))
 }
 
 /// Finds a user by (globally unique) username: (org id, user id).
