@@ -379,6 +379,24 @@ describe('deploy (sandbox)', () => {
   });
 });
 
+describe('destructive changes (sandbox)', () => {
+  test('destructiveChanges.xml deletes a class', async () => {
+    await sb.metadata.deploy(classZip(['ConformanceDoomed']), { singlePackage: true }).complete();
+    assert.ok((await classNames(sb)).includes('ConformanceDoomed'));
+    const zip = zipOf({
+      'package.xml': packageXml({}),
+      'destructiveChanges.xml': packageXml({ ApexClass: ['ConformanceDoomed'] }),
+    });
+    const result = await sb.metadata.deploy(zip, { singlePackage: true }).complete(true);
+    assert.equal(result.status, 'Succeeded');
+    const row = arr(result.details.componentSuccesses).find((s) => s.fullName === 'ConformanceDoomed');
+    assert.ok(row, JSON.stringify(result.details));
+    assert.equal(row.deleted, true);
+    assert.equal(row.componentType, 'ApexClass');
+    assert.ok(!(await classNames(sb)).includes('ConformanceDoomed'));
+  });
+});
+
 describe('deploy (production)', () => {
   test('Apex into production runs local tests and fails below 75% coverage', async () => {
     const result = await conn.metadata.deploy(classZip(['ConformanceUncovered']), { singlePackage: true }).complete(true);
@@ -392,6 +410,52 @@ describe('deploy (production)', () => {
     assert.ok(warnings.some((m) => /^Average test coverage across all Apex Classes and Triggers is \d+%, at least 75% test coverage is required\.$/.test(m)), warnings.join('|'));
     assert.ok(arr(rtr.codeCoverage).some((c) => c.name === 'ConformanceUncovered'));
     assert.ok(!(await classNames()).includes('ConformanceUncovered'));
+  });
+
+  test('NoTestRun is refused in production', async () => {
+    await assert.rejects(
+      conn.metadata.deploy(classZip(['ConformanceNoTests']), { singlePackage: true, testLevel: 'NoTestRun' }).complete(true),
+      (err) => {
+        assert.equal(err.name, 'sf:INVALID_OPERATION');
+        assert.match(err.message, /NoTestRun cannot be used in production/);
+        return true;
+      },
+    );
+  });
+
+  test('validate with RunSpecifiedTests, then deployRecentValidation (quick deploy)', async () => {
+    const files = {
+      'package.xml': packageXml({ ApexClass: ['ConformanceCalc', 'ConformanceCalcTest'] }),
+      'classes/ConformanceCalc.cls': 'public class ConformanceCalc {\n    public static Integer add(Integer a, Integer b) {\n        return a + b;\n    }\n}\n',
+      'classes/ConformanceCalc.cls-meta.xml': classMeta,
+      'classes/ConformanceCalcTest.cls': '@isTest\nprivate class ConformanceCalcTest {\n    @isTest\n    static void adds() {\n        System.assertEquals(5, ConformanceCalc.add(2, 3));\n    }\n    @isTest\n    static void addsNegative() {\n        System.assertEquals(-1, ConformanceCalc.add(2, -3));\n    }\n}\n',
+      'classes/ConformanceCalcTest.cls-meta.xml': classMeta,
+    };
+    const validation = await conn.metadata
+      .deploy(zipOf(files), { singlePackage: true, checkOnly: true, testLevel: 'RunSpecifiedTests', runTests: ['ConformanceCalcTest'] })
+      .complete(true);
+    assert.equal(validation.status, 'Succeeded');
+    assert.equal(validation.checkOnly, true);
+    assert.equal(Number(validation.numberTestsCompleted), 2);
+    const rtr = validation.details.runTestResult;
+    assert.deepEqual(arr(rtr.successes).map((t) => `${t.name}.${t.methodName}`).sort(), ['ConformanceCalcTest.adds', 'ConformanceCalcTest.addsNegative']);
+    const coverage = arr(rtr.codeCoverage).find((c) => c.name === 'ConformanceCalc');
+    assert.equal(Number(coverage.numLocationsNotCovered), 0);
+    assert.ok(!(await classNames()).includes('ConformanceCalc'), 'a validation changes nothing');
+
+    const quickId = await conn.metadata.deployRecentValidation({ id: validation.id });
+    assert.match(quickId, /^0Af[A-Za-z0-9]{15}$/);
+    assert.notEqual(quickId, validation.id);
+    let result;
+    for (let i = 0; i < 300 && !result?.done; i++) {
+      result = await conn.metadata.checkDeployStatus(quickId);
+      if (!result.done) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(result.status, 'Succeeded');
+    assert.equal(result.checkOnly, false);
+    assert.equal(Number(result.numberComponentsDeployed), 2);
+    const names = await classNames();
+    assert.ok(names.includes('ConformanceCalc') && names.includes('ConformanceCalcTest'));
   });
 });
 

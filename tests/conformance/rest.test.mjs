@@ -200,6 +200,30 @@ describe('REST basics and CRUD', () => {
     assert.ok(limits.DailyApiRequests.Remaining <= limits.DailyApiRequests.Max);
   });
 
+  test('jsforce reads API usage from the Sforce-Limit-Info header', async () => {
+    await conn.query('SELECT Id FROM Organization');
+    const first = conn.limitInfo.apiUsage;
+    assert.ok(first && first.used > 0 && first.limit > 0, JSON.stringify(conn.limitInfo));
+    await conn.query('SELECT Id FROM Organization');
+    assert.ok(conn.limitInfo.apiUsage.used > first.used);
+    const limits = await conn.limits();
+    assert.equal(conn.limitInfo.apiUsage.limit, limits.DailyApiRequests.Max);
+  });
+
+  test('a spent daily budget answers REQUEST_LIMIT_EXCEEDED', async () => {
+    const { conn: sb } = await jwtConnection(sim, USERS.sandbox, { aud: 'https://test.salesforce.com' });
+    const usage = await sim.admin('GET', `/orgs/${sim.sandbox.id}/api-usage`);
+    await sim.admin('PUT', `/orgs/${sim.sandbox.id}/api-usage`, { used: usage.max });
+    try {
+      await assert.rejects(sb.query('SELECT Id FROM Organization'), { errorCode: 'REQUEST_LIMIT_EXCEEDED' });
+      await assert.rejects(sb.metadata.describe(), (err) => /REQUEST_LIMIT_EXCEEDED/.test(err.name));
+    } finally {
+      await sim.admin('PUT', `/orgs/${sim.sandbox.id}/api-usage`, { used: 0 });
+    }
+    const org = await sb.query('SELECT Id FROM Organization');
+    assert.equal(org.records[0].Id, sim.sandbox.id);
+  });
+
   test('create, retrieve, update and delete one record', async () => {
     const created = await conn.sobject('Account').create({ Name: 'CRUD Account', AccountNumber: 'CRUD-7' });
     assert.equal(created.success, true);

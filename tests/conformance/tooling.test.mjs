@@ -135,3 +135,48 @@ describe('tooling query', () => {
     });
   });
 });
+
+describe('debug logs (the sf CLI flow)', () => {
+  test('DebugLevel + TraceFlag, then executeAnonymous leaves an ApexLog with a Body', async () => {
+    const level = await conn.tooling.sobject('DebugLevel').create({
+      DeveloperName: 'Conformance_Level',
+      MasterLabel: 'Conformance_Level',
+      ApexCode: 'FINEST',
+      Visualforce: 'FINER',
+    });
+    assert.equal(level.success, true);
+    assert.match(level.id, /^7dl[A-Za-z0-9]{15}$/);
+    const flag = await conn.tooling.sobject('TraceFlag').create({
+      TracedEntityId: conn.userInfo.id,
+      LogType: 'DEVELOPER_LOG',
+      DebugLevelId: level.id,
+      StartDate: Date.now(),
+      ExpirationDate: new Date(Date.now() + 30 * 60_000).toUTCString(),
+    });
+    assert.equal(flag.success, true);
+    assert.match(flag.id, /^7tf[A-Za-z0-9]{15}$/);
+    const found = await conn.tooling.query(
+      `SELECT Id, logtype, debuglevelid, debuglevel.apexcode FROM TraceFlag WHERE logtype='DEVELOPER_LOG' AND TracedEntityId='${conn.userInfo.id}' ORDER BY CreatedDate DESC LIMIT 1`,
+    );
+    assert.equal(found.records[0].Id, flag.id);
+    assert.equal(found.records[0].DebugLevel.ApexCode, 'FINEST');
+
+    const run = await conn.tooling.executeAnonymous("System.debug('conformance log line');");
+    assert.equal(run.success, true);
+    const logs = await conn.tooling.query(
+      'SELECT Id, Application, DurationMilliseconds, Location, LogLength, LogUser.Name, Operation, Request, StartTime, Status FROM ApexLog ORDER BY StartTime DESC',
+    );
+    assert.ok(logs.totalSize >= 1);
+    const log = logs.records[0];
+    assert.match(log.Id, /^07L[A-Za-z0-9]{15}$/);
+    assert.equal(log.Status, 'Success');
+    assert.equal(log.Request, 'API');
+    assert.equal(log.LogUser.Name, 'Conformance Prod');
+    assert.match(log.Operation, /executeAnonymous/);
+    const body = await conn.tooling.request(`/services/data/v${conn.version}/tooling/sobjects/ApexLog/${log.Id}/Body`);
+    assert.equal(typeof body, 'string');
+    assert.equal(Buffer.byteLength(body), log.LogLength);
+    assert.match(body.split('\n')[0], /^\d+\.\d APEX_CODE,FINEST;.*VISUALFORCE,FINER/);
+    assert.match(body, /\|USER_DEBUG\|\[1\]\|DEBUG\|conformance log line/);
+  });
+});
