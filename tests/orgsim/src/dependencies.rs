@@ -318,3 +318,126 @@ pub fn rows(org: &Org) -> Vec<Map<String, Value>> {
         .map(|(_, _, r)| r)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::model::{Component, ComponentKey};
+
+    fn component(id: &str, path: &str, body: &str) -> Component {
+        serde_json::from_value(json!({
+            "id": id, "files": {path: body.as_bytes()},
+            "created_by_id": "005", "created_by_name": "A", "created_date": "2026-01-01T00:00:00.000Z",
+            "last_modified_by_id": "005", "last_modified_by_name": "A",
+            "last_modified_date": "2026-01-01T00:00:00.000Z", "namespace_prefix": null
+        }))
+        .unwrap()
+    }
+
+    fn org() -> Org {
+        let mut o: Org = serde_json::from_value(json!({
+            "id": "00D000000000001AAA", "alias": "t", "name": "T", "kind": "sandbox", "instance_name": "CS1",
+            "instance_url": "", "users": [], "metadata": {}, "records": {}, "next_id": 0
+        }))
+        .unwrap();
+        let mut add = |ty: &str, name: &str, id: &str, path: &str, body: &str| {
+            o.metadata
+                .insert(ComponentKey::new(ty, name), component(id, path, body));
+        };
+        add(
+            "CustomObject",
+            "Invoice__c",
+            "01I000000000001AAA",
+            "objects/Invoice__c.object",
+            "<CustomObject><fields><fullName>Amount__c</fullName></fields><fields><fullName>Paid__c</fullName></fields>\
+             <validationRules><fullName>Positive</fullName><errorConditionFormula>Amount__c &lt; 0 &amp;&amp; Paid__c</errorConditionFormula></validationRules></CustomObject>",
+        );
+        add(
+            "Flow",
+            "Pay",
+            "301000000000001AAA",
+            "flows/Pay.flow-meta.xml",
+            "<Flow><recordUpdates><object>Invoice__c</object><inputAssignments><field>Paid__c</field></inputAssignments></recordUpdates></Flow>",
+        );
+        add(
+            "ApexClass",
+            "Billing",
+            "01p000000000001AAA",
+            "classes/Billing.cls",
+            "public class Billing { Invoice__c i; Decimal d = i.Amount__c; Util u; }",
+        );
+        add(
+            "ApexClass",
+            "Util",
+            "01p000000000002AAA",
+            "classes/Util.cls",
+            "public class Util {}",
+        );
+        add(
+            "PermissionSet",
+            "Billing_Admin",
+            "0PS000000000001AAA",
+            "permissionsets/Billing_Admin.permissionset",
+            "<PermissionSet><fieldPermissions><editable>true</editable><field>Invoice__c.Paid__c</field></fieldPermissions>\
+             <objectPermissions><object>Invoice__c</object></objectPermissions><classAccesses><apexClass>Util</apexClass></classAccesses></PermissionSet>",
+        );
+        o
+    }
+
+    fn pairs(o: &Org) -> Vec<String> {
+        let mut v: Vec<String> = rows(o)
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}:{} -> {}:{}",
+                    r["MetadataComponentType"].as_str().unwrap(),
+                    r["MetadataComponentName"].as_str().unwrap(),
+                    r["RefMetadataComponentType"].as_str().unwrap(),
+                    r["RefMetadataComponentName"].as_str().unwrap()
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn references_from_every_kind() {
+        assert_eq!(
+            pairs(&org()),
+            [
+                "ApexClass:Billing -> ApexClass:Util",
+                "ApexClass:Billing -> CustomField:Invoice__c.Amount__c",
+                "ApexClass:Billing -> CustomObject:Invoice__c",
+                "Flow:Pay -> CustomField:Invoice__c.Paid__c",
+                "Flow:Pay -> CustomObject:Invoice__c",
+                "PermissionSet:Billing_Admin -> ApexClass:Util",
+                "PermissionSet:Billing_Admin -> CustomField:Invoice__c.Paid__c",
+                "PermissionSet:Billing_Admin -> CustomObject:Invoice__c",
+                "ValidationRule:Invoice__c.Positive -> CustomField:Invoice__c.Amount__c",
+                "ValidationRule:Invoice__c.Positive -> CustomField:Invoice__c.Paid__c",
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_are_stable_and_namespaced_columns_present() {
+        let o = org();
+        let a = rows(&o);
+        let b = rows(&o);
+        assert_eq!(a, b);
+        let field = a
+            .iter()
+            .find(|r| r["RefMetadataComponentName"] == "Invoice__c.Amount__c")
+            .unwrap();
+        assert!(
+            field["RefMetadataComponentId"]
+                .as_str()
+                .unwrap()
+                .starts_with("00N")
+        );
+        assert!(field["MetadataComponentNamespace"].is_null());
+    }
+}

@@ -294,3 +294,75 @@ async fn dependencies_and_source_members() {
     assert_eq!(s, 400);
     assert_eq!(err[0]["errorCode"], "INVALID_TYPE");
 }
+
+/// `<repo>/../shared`, or `None` (printing SKIP) when absent; CI=true makes absence fatal.
+fn shared() -> Option<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "../shared not found and CI=true"
+    );
+    println!("SKIP: ../shared not found");
+    None
+}
+
+#[tokio::test]
+async fn dependencies_of_a_real_package() {
+    let Some(shared) = shared() else { return };
+    let path = shared.join("fixtures/mdapi/volunteers-for-salesforce-07570c1");
+    let config: orgsim::config::Config = serde_json::from_value(json!({
+        "orgs": [{"alias": "uat", "kind": "production", "metadata": {"path": path},
+                  "users": [{"username": "ada@acme.test", "name": "Ada Lovelace", "password": "pw"}]}]
+    }))
+    .unwrap();
+    let (sim, ids) = config.start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let rows = sim
+        .sim
+        .with_org(&ids[0], orgsim::dependencies::rows)
+        .unwrap();
+    let has = |from_ty: &str, from: &str, to_ty: &str, to: &str| {
+        rows.iter().any(|r| {
+            r["MetadataComponentType"] == from_ty
+                && r["MetadataComponentName"] == from
+                && r["RefMetadataComponentType"] == to_ty
+                && r["RefMetadataComponentName"] == to
+        })
+    };
+    assert!(has(
+        "Layout",
+        "Volunteer_Job__c-Volunteer Job Layout",
+        "CustomField",
+        "Volunteer_Job__c.Campaign__c"
+    ));
+    assert!(has(
+        "ValidationRule",
+        "Job_Recurrence_Schedule__c.JRS_Days_Of_Week_Required",
+        "CustomField",
+        "Job_Recurrence_Schedule__c.Days_of_Week__c"
+    ));
+    assert!(has(
+        "ApexClass",
+        "VOL_CTRL_JobCalendar",
+        "ApexClass",
+        "VOL_SharedCode"
+    ));
+    assert!(has(
+        "ApexClass",
+        "VOL_SharedCode",
+        "CustomObject",
+        "Volunteer_Job__c"
+    ));
+    assert!(
+        rows.iter()
+            .all(|r| r["MetadataComponentId"] != r["RefMetadataComponentId"])
+    );
+    // Standard fields placed on layouts are not CustomField dependencies.
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r["RefMetadataComponentName"] == "Volunteer_Job__c.Name")
+    );
+}
