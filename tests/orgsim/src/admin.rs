@@ -2,6 +2,21 @@
 //! and delete orgs, edit metadata behind the client's back (a direct production edit, with
 //! its SetupAuditTrail row), inject faults, tune OAuth, read the request log and seed
 //! records. JSON in and out; errors are `{"error", "message"}` with a 4xx status.
+//!
+//! | Method & path | Body → answer |
+//! |---|---|
+//! | `GET /_orgsim/orgs` | → `[{id, alias, name, kind, instance_name, instance_url, users[], components, records, audit_trail}]` |
+//! | `POST /_orgsim/orgs` | [`OrgSpec`] (`alias`, `name`, `kind`, `users`, `metadata: {generator: {seed, size}} \| {path}`, `faults`, `api_limit`) → 201 org |
+//! | `GET` / `DELETE /_orgsim/orgs/{org}` | org id or alias → org / 204 |
+//! | `PUT /_orgsim/orgs/{org}/components/{type}/{fullName}` | `{user, files: {path: text}, files_base64: {path: b64}}` → `{id, created}`; stamps last-modified + audit row |
+//! | `DELETE /_orgsim/orgs/{org}/components/{type}/{fullName}?user=` | → 204; audit row |
+//! | `GET` / `PUT` / `DELETE /_orgsim/orgs/{org}/faults` | [`Faults`] |
+//! | `POST /_orgsim/orgs/{org}/expire-tokens` | → `{expired: n}` |
+//! | `GET` / `PUT /_orgsim/orgs/{org}/api-usage` | `{max?, used?}` → `{used, max}` |
+//! | `POST /_orgsim/orgs/{org}/records/{sobject}` | object or array of objects → 201 `{ids}` |
+//! | `GET` / `PUT /_orgsim/settings` | `{token_lifetime_secs?, auto_approve_username?}` (null turns auto-approve off) |
+//! | `GET /_orgsim/connected-apps`, `PUT /_orgsim/connected-apps/{client_id}` | `{client_secret?, public_key_pem?, callback_urls[]}` |
+//! | `GET /_orgsim/requests?org=&limit=` | → request log, oldest first |
 
 // Handlers return ready axum responses as errors (the wire shape), so `Err` is large.
 #![allow(clippy::result_large_err)]

@@ -105,6 +105,9 @@ pub fn row_by_id(org: &Org, sobject: &str, id: &str) -> Option<Map<String, Value
 /// True when two ids denote the same record (18-char forms compare case-insensitively on the
 /// suffix; 15-char forms compare on the case-sensitive prefix).
 pub fn same_id(a: &str, b: &str) -> bool {
+    if !a.is_ascii() || !b.is_ascii() {
+        return a == b;
+    }
     match (a.len(), b.len()) {
         (18, 18) => a == b || (a[..15] == b[..15] && a[15..].eq_ignore_ascii_case(&b[15..])),
         (18, 15) => a[..15] == *b,
@@ -466,6 +469,8 @@ mod tests {
                 .replacen(&id18.to_ascii_lowercase()[..15], &id18[..15], 1)
         ));
         assert!(!same_id(&id18, &crate::ids::make_id("001", 6)));
+        // Ids from URLs may be anything; never slice inside a character.
+        assert!(!same_id(&id18, "ééééééééé"));
     }
 
     #[test]
