@@ -9,6 +9,8 @@ fn main() {
             "store_check_start",
             "prefs_get",
             "prefs_set",
+            "orgs_list",
+            "org_update",
         ]),
     ))
     .expect("tauri build script failed");

@@ -2,7 +2,8 @@
 //! [`IpcError`]. Long work returns a job id at once; progress arrives over the Channel that
 //! `jobs_watch` registered.
 
-use orgfleet_engine::{JobEvent, JobId, JobRecord};
+use orgfleet_engine::orgs::OrgSettings;
+use orgfleet_engine::{JobEvent, JobId, JobRecord, OrgRecord};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
@@ -118,4 +119,18 @@ pub async fn prefs_set<R: Runtime>(app: AppHandle<R>, prefs: Preferences) -> Res
             ..prefs
         },
     )
+}
+
+#[tauri::command]
+pub async fn orgs_list(state: State<'_, AppState>) -> Result<Vec<OrgRecord>, IpcError> {
+    Ok(state.engine()?.orgs()?)
+}
+
+#[tauri::command]
+pub async fn org_update(
+    state: State<'_, AppState>,
+    id: i64,
+    settings: OrgSettings,
+) -> Result<OrgRecord, IpcError> {
+    Ok(state.engine()?.update_org(id, &settings)?)
 }

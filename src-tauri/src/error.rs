@@ -25,6 +25,10 @@ pub enum ErrorCode {
     StoreTooNew,
     /// The disk is full.
     DiskFull,
+    /// A protected org's alias must be typed to confirm a destructive action.
+    ConfirmationRequired,
+    /// No OS keychain is available for org credentials.
+    KeychainUnavailable,
     /// A bug or an unexpected failure.
     Internal,
 }
@@ -59,7 +63,9 @@ impl From<StoreError> for IpcError {
         let code = match &e {
             StoreError::Damaged { .. } => ErrorCode::StoreDamaged,
             StoreError::TooNew { .. } => ErrorCode::StoreTooNew,
-            StoreError::JobNotFound(_) => ErrorCode::NotFound,
+            StoreError::JobNotFound(_) | StoreError::OrgNotFound(_) => ErrorCode::NotFound,
+            StoreError::AliasTaken(_) => ErrorCode::Conflict,
+            StoreError::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
             e if e.is_disk_full() => ErrorCode::DiskFull,
             _ => ErrorCode::Internal,
         };
@@ -81,6 +87,10 @@ impl From<EngineError> for IpcError {
             EngineError::Store(e) => e.into(),
             e @ (EngineError::JobNotRunning(_) | EngineError::JobFinished { .. }) => {
                 IpcError::new(ErrorCode::Conflict, e.to_string())
+            }
+            e @ EngineError::InvalidInput(_) => IpcError::new(ErrorCode::InvalidInput, e.to_string()),
+            e @ EngineError::ConfirmationRequired { .. } => {
+                IpcError::new(ErrorCode::ConfirmationRequired, e.to_string())
             }
             e @ EngineError::NoRuntime => IpcError::new(ErrorCode::Internal, e.to_string()),
         }

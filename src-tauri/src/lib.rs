@@ -30,6 +30,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::store_check_start,
             commands::prefs_get,
             commands::prefs_set,
+            commands::orgs_list,
+            commands::org_update,
         ])
 }
 

@@ -4,10 +4,13 @@
  */
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { ConnectRequest } from "../bindings/ConnectRequest";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { IpcError } from "../bindings/IpcError";
 import type { JobEvent } from "../bindings/JobEvent";
 import type { JobRecord } from "../bindings/JobRecord";
+import type { OrgRecord } from "../bindings/OrgRecord";
+import type { OrgSettings } from "../bindings/OrgSettings";
 import type { Preferences } from "../bindings/Preferences";
 
 /** An error from the backend, with the closed set of codes the UI branches on. */
@@ -62,6 +65,13 @@ export const api = {
   storeCheckStart: () => call<number>("store_check_start"),
   prefsGet: () => call<Preferences>("prefs_get"),
   prefsSet: (prefs: Preferences) => call<void>("prefs_set", { prefs }),
+  orgsList: () => call<OrgRecord[]>("orgs_list"),
+  orgUpdate: (id: number, settings: OrgSettings) => call<OrgRecord>("org_update", { id, settings }),
+  /** Starts connecting an org; returns the job id (a web login waits for the browser). */
+  orgConnect: (request: ConnectRequest) => call<number>("org_connect", { request }),
+  orgCheck: (id: number) => call<OrgRecord>("org_check", { id }),
+  orgDisconnect: (id: number, confirmAlias: string | null) =>
+    call<void>("org_disconnect", { id, confirmAlias }),
 };
 
 export type Api = typeof api;

@@ -4,12 +4,15 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
+import type { ConnectRequest } from "../bindings/ConnectRequest";
 import type { JobRecord } from "../bindings/JobRecord";
+import type { OrgSettings } from "../bindings/OrgSettings";
 import type { Preferences } from "../bindings/Preferences";
 import { api } from "./ipc";
 
 export const keys = {
   appInfo: ["app-info"] as const,
+  orgs: ["orgs"] as const,
   jobs: ["jobs"] as const,
   prefs: ["prefs"] as const,
 };
@@ -68,5 +71,43 @@ export function useSavePreferences() {
   return useMutation({
     mutationFn: (prefs: Preferences) => api.prefsSet(prefs),
     onMutate: (prefs) => client.setQueryData(keys.prefs, prefs),
+  });
+}
+
+export function useOrgs() {
+  return useQuery({ queryKey: keys.orgs, queryFn: api.orgsList });
+}
+
+export function useUpdateOrg() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, settings }: { id: number; settings: OrgSettings }) =>
+      api.orgUpdate(id, settings),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.orgs }),
+  });
+}
+
+export function useConnectOrg() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (request: ConnectRequest) => api.orgConnect(request),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.jobs }),
+  });
+}
+
+export function useCheckOrg() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => api.orgCheck(id),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.orgs }),
+  });
+}
+
+export function useDisconnectOrg() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, confirmAlias }: { id: number; confirmAlias: string | null }) =>
+      api.orgDisconnect(id, confirmAlias),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.orgs }),
   });
 }

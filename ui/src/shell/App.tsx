@@ -5,8 +5,9 @@
 import { type ReactElement, useCallback, useEffect, useState } from "react";
 import { useAppInfo, usePreferences, useSavePreferences } from "../api/queries";
 import { ActivityView } from "../features/activity/ActivityView";
+import { OrgsView } from "../features/orgs/OrgsView";
 import { SettingsView } from "../features/settings/SettingsView";
-import { ActivityIcon, LogoMark, SettingsIcon } from "./icons";
+import { ActivityIcon, CloudIcon, LogoMark, SettingsIcon } from "./icons";
 import { StoreErrorScreen } from "./StoreErrorScreen";
 import { useApplyTheme } from "./theme";
 
@@ -18,11 +19,12 @@ type View = {
 };
 
 export const views: View[] = [
+  { id: "orgs", label: "Orgs", icon: <CloudIcon />, render: () => <OrgsView /> },
   { id: "activity", label: "Activity", icon: <ActivityIcon />, render: () => <ActivityView /> },
   { id: "settings", label: "Settings", icon: <SettingsIcon />, render: () => <SettingsView /> },
 ];
 
-const DEFAULT_VIEW = "activity";
+const DEFAULT_VIEW = "orgs";
 
 export function App() {
   const info = useAppInfo();

@@ -11,6 +11,12 @@ pub enum Error {
     #[error("job {id} has already finished ({status})")]
     JobFinished { id: i64, status: &'static str },
 
+    #[error("{0}")]
+    InvalidInput(String),
+
+    #[error("`{alias}` is a protected org: type its alias to confirm this action")]
+    ConfirmationRequired { alias: String },
+
     #[error("no async runtime is available to run the job; this is a bug in the caller")]
     NoRuntime,
 }

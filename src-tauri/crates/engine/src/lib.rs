@@ -8,6 +8,8 @@
 mod error;
 pub mod jobs;
 pub mod maintenance;
+pub mod connect_request;
+pub mod orgs;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,6 +17,7 @@ use std::sync::Arc;
 pub use error::{Error, Result};
 pub use jobs::{JobContext, JobEvent, JobFailure, JobHandle, Jobs};
 pub use orgfleet_store::maintenance::MaintenanceReport;
+pub use orgfleet_store::orgs::{AuthMethod, OrgKind, OrgRecord};
 pub use orgfleet_store::{Error as StoreError, JobId, JobKind, JobRecord, JobStatus, Store};
 
 /// The engine: the store plus the job runner. Cheap to share behind an `Arc`.

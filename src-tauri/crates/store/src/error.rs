@@ -34,6 +34,22 @@ pub enum Error {
     #[error("job {0} does not exist")]
     JobNotFound(i64),
 
+    #[error("no connected org `{0}`; `orgfleet org list` shows the connected orgs")]
+    OrgNotFound(String),
+
+    #[error("the alias `{0}` is already used by another org; choose another alias")]
+    AliasTaken(String),
+
+    #[error(
+        "no keychain is available to keep org credentials ({0}). On Linux, install and unlock a \
+         Secret Service (GNOME Keyring or KWallet); on a headless machine, opt in to a private \
+         file store with ORGFLEET_SECRET_STORE=file"
+    )]
+    KeychainUnavailable(String),
+
+    #[error("{0}")]
+    Secrets(String),
+
     #[error("the disk is full while writing {path}; free some space and retry")]
     DiskFull { path: PathBuf },
 

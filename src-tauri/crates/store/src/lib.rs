@@ -11,10 +11,13 @@ mod error;
 pub mod jobs;
 pub mod maintenance;
 mod migrations;
+pub mod orgs;
+pub mod secrets;
 mod paths;
 mod store;
 
 pub use error::{Error, Result};
 pub use jobs::{JobId, JobKind, JobRecord, JobStatus};
+pub use orgs::{AuthMethod, NewOrg, OrgKind, OrgRecord};
 pub use paths::{DATABASE_FILE, data_dir};
 pub use store::Store;

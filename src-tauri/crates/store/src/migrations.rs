@@ -11,7 +11,10 @@ use rusqlite::Connection;
 use crate::error::{Context, Error, Result};
 
 /// (version, SQL). Append only: never edit a migration that has shipped.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_jobs.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_jobs.sql")),
+    (2, include_str!("../migrations/0002_orgs.sql")),
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {

@@ -132,11 +132,7 @@ export function ActivityView() {
                 Long tasks — snapshots, deploys, operations across orgs — show up here with live
                 progress. Run a store check to see one now.
               </p>
-              <button
-                type="button"
-                className="button"
-                onClick={() => start.mutate()}
-              >
+              <button type="button" className="button" onClick={() => start.mutate()}>
                 Check store
               </button>
             </>
