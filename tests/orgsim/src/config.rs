@@ -59,6 +59,8 @@ pub struct AppSpec {
     pub public_key_pem_file: Option<PathBuf>,
     #[serde(default)]
     pub callback_urls: Vec<String>,
+    /// "Run As" user of the client-credentials flow.
+    pub run_as_username: Option<String>,
 }
 
 /// One org to create (config file or admin API).
@@ -192,6 +194,7 @@ pub fn register_app(sim: &Sim, spec: &AppSpec) -> Result<()> {
             client_secret: spec.client_secret.clone().filter(|s| !s.is_empty()),
             public_key_pem: spec.public_key_pem.clone(),
             callback_urls: spec.callback_urls.clone(),
+            run_as_username: spec.run_as_username.clone(),
         },
     );
     Ok(())

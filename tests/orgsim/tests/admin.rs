@@ -351,3 +351,63 @@ async fn binary_serves_a_config_and_writes_status() {
     assert_eq!(orgs["records"][0]["OrganizationType"], "Developer Edition");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A connected app registered through the admin API, used with client credentials: only on
+/// the org's own host, with the secret, running as the app's "Run As" user.
+#[tokio::test]
+async fn connected_app_with_client_credentials() {
+    let sim = Sim::new()
+        .start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let login = &sim.login_url;
+    let http = reqwest::Client::new();
+    let org: Value = http
+        .post(format!("{login}/_orgsim/orgs"))
+        .json(&json!({"alias": "svc", "users": [{"username": "bot@svc.test", "name": "Integration Bot"}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let instance = org["instance_url"].as_str().unwrap().to_owned();
+    let app = http
+        .put(format!("{login}/_orgsim/connected-apps/svc-app"))
+        .json(&json!({"client_id": "svc-app", "client_secret": "s3", "run_as_username": "bot@svc.test"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(app.status(), 200);
+    let grant = |host: String, secret: &'static str| {
+        http.post(format!("{host}/services/oauth2/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", "svc-app"),
+                ("client_secret", secret),
+            ])
+            .send()
+    };
+    let on_login = grant(login.clone(), "s3").await.unwrap();
+    assert_eq!(on_login.status(), 400);
+    assert_eq!(
+        on_login.json::<Value>().await.unwrap()["error"],
+        "invalid_grant"
+    );
+    let wrong = grant(instance.clone(), "nope").await.unwrap();
+    assert_eq!(
+        wrong.json::<Value>().await.unwrap()["error"],
+        "invalid_client"
+    );
+    let ok = grant(instance.clone(), "s3").await.unwrap();
+    assert_eq!(ok.status(), 200);
+    let token: Value = ok.json().await.unwrap();
+    assert!(token.get("refresh_token").is_none());
+    let users = query(
+        &instance,
+        token["access_token"].as_str().unwrap(),
+        "SELECT Name FROM User",
+    )
+    .await;
+    assert_eq!(users["records"][0]["Name"], "Integration Bot");
+}

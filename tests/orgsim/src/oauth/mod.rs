@@ -52,6 +52,9 @@ pub struct ConnectedApp {
     /// orgsim extension that matches by prefix (handy for loopback listeners on random ports).
     #[serde(default)]
     pub callback_urls: Vec<String>,
+    /// Username the client-credentials flow runs as (the app's "Run As" user).
+    #[serde(default)]
+    pub run_as_username: Option<String>,
 }
 
 impl ConnectedApp {
@@ -70,6 +73,7 @@ impl ConnectedApp {
             client_secret: None,
             public_key_pem: None,
             callback_urls: vec![PLATFORM_CLI_CALLBACK.to_owned()],
+            run_as_username: None,
         }
     }
 }

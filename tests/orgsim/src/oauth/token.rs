@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -14,7 +15,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use super::{ConnectedApp, app, find_user, granted_scope, issue, wants_refresh};
-use crate::server::Sim;
+use crate::server::{OrgScope, Sim};
 
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -46,7 +47,12 @@ pub fn form_params(headers: &HeaderMap, body: &[u8]) -> HashMap<String, String> 
     form_urlencoded::parse(body).into_owned().collect()
 }
 
-pub async fn token(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn token(
+    State(sim): State<Sim>,
+    scope: Option<Extension<OrgScope>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let params = form_params(&headers, &body);
     let p = |k: &str| params.get(k).map(String::as_str).unwrap_or("");
     match p("grant_type") {
@@ -54,6 +60,7 @@ pub async fn token(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> R
         "refresh_token" => refresh(&sim, &params),
         JWT_BEARER => super::jwt::jwt_bearer(&sim, p("assertion")),
         "password" => password(&sim, &params),
+        "client_credentials" => client_credentials(&sim, scope.map(|Extension(s)| s), &params),
         "" => oauth_error("unsupported_grant_type", "grant type not supported"),
         _ => oauth_error("unsupported_grant_type", "grant type not supported"),
     }
@@ -199,6 +206,41 @@ fn password(sim: &Sim, params: &HashMap<String, String>) -> Response {
     }
     let scope = granted_scope(params.get("scope").map(String::as_str).unwrap_or("api web"));
     match issue(sim, &org_id, &user.id, &app, &scope, false) {
+        Some(response) => ok(response),
+        None => oauth_error("invalid_grant", "authentication failure"),
+    }
+}
+
+/// Client credentials: only on an org's own (My Domain) host, with the app's secret, running
+/// as the app's "Run As" user of that org (oauth.md §5).
+fn client_credentials(
+    sim: &Sim,
+    scope: Option<OrgScope>,
+    params: &HashMap<String, String>,
+) -> Response {
+    let Some(scope) = scope else {
+        return oauth_error("invalid_grant", "request not supported on this domain");
+    };
+    let app = match client(sim, params) {
+        Ok(app) => app,
+        Err(e) => return e,
+    };
+    let sent = params
+        .get("client_secret")
+        .map(String::as_str)
+        .unwrap_or("");
+    if app.client_secret.is_none() || sent.is_empty() {
+        return oauth_error("invalid_client", "invalid client credentials");
+    }
+    let user = app.run_as_username.as_deref().and_then(|username| {
+        sim.with_org(&scope.org_id, |o| o.user_by_username(username).cloned())
+            .ok()
+            .flatten()
+    });
+    let Some(user) = user.filter(|u| u.is_active) else {
+        return oauth_error("invalid_grant", "no client credentials user enabled");
+    };
+    match issue(sim, &scope.org_id, &user.id, &app, "api", false) {
         Some(response) => ok(response),
         None => oauth_error("invalid_grant", "authentication failure"),
     }
