@@ -33,6 +33,11 @@ export const USERS = {
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** Timeout for the before/after hooks that start and stop orgsim (bounded start + stop). */
+export const HOOK_TIMEOUT_MS = START_TIMEOUT_MS + 2 * STOP_TIMEOUT_MS + 30_000;
+/** Timeout of one describe() block, so a hung request fails the run instead of stalling it. */
+export const SUITE_TIMEOUT_MS = 180_000;
 
 const toml = (s) => JSON.stringify(s); // a JSON string is a valid TOML basic string
 
@@ -114,8 +119,21 @@ export async function startOrgsim() {
   });
   const killOnExit = () => {
     if (exited === null) child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  // The runner may be stopped by a signal (Ctrl-C, the test runner cancelling this file):
+  // kill orgsim first, then die of the same signal as before.
+  const onSignal = (signal) => {
+    killOnExit();
+    detach();
+    process.kill(process.pid, signal);
+  };
+  const detach = () => {
+    process.off('exit', killOnExit);
+    for (const sig of SIGNALS) process.off(sig, onSignal);
   };
   process.on('exit', killOnExit);
+  for (const sig of SIGNALS) process.once(sig, onSignal);
 
   let stopped = false;
   const stop = async () => {
@@ -129,7 +147,7 @@ export async function startOrgsim() {
         await Promise.race([exitPromise, sleep(STOP_TIMEOUT_MS)]);
       }
     }
-    process.off('exit', killOnExit);
+    detach();
     fs.rmSync(dir, { recursive: true, force: true });
   };
 

@@ -7,17 +7,17 @@ import { after, before, describe, test } from 'node:test';
 
 import jsforce from 'jsforce';
 
-import { APP, startOrgsim, testKey, userOf, USERS } from './harness.mjs';
+import { APP, HOOK_TIMEOUT_MS, startOrgsim, SUITE_TIMEOUT_MS, testKey, userOf, USERS } from './harness.mjs';
 import { JWT_GRANT, jwtAssertion, jwtConnection } from './flows.mjs';
 import { deterministicRsaKey } from './keys.mjs';
 
 let sim;
 before(async () => {
   sim = await startOrgsim();
-});
+}, { timeout: HOOK_TIMEOUT_MS });
 after(async () => {
   await sim?.stop();
-});
+}, { timeout: HOOK_TIMEOUT_MS });
 
 /** Posts an assertion through jsforce and returns the rejection (or fails if it succeeds). */
 async function rejected(assertion) {
@@ -30,7 +30,7 @@ async function rejected(assertion) {
   assert.fail('the JWT login should have been refused');
 }
 
-describe('JWT bearer', () => {
+describe('JWT bearer', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('the same seed gives the same key (deterministic test key)', () => {
     assert.equal(deterministicRsaKey('orgfleet-conformance-jwt').publicKeyPem, testKey().publicKeyPem);
     assert.notEqual(deterministicRsaKey('other-seed', 1024).publicKeyPem, testKey().publicKeyPem);

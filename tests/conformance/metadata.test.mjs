@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 
 import AdmZip from 'adm-zip';
 
-import { startOrgsim, USERS } from './harness.mjs';
+import { HOOK_TIMEOUT_MS, startOrgsim, SUITE_TIMEOUT_MS, USERS } from './harness.mjs';
 import { jwtConnection } from './flows.mjs';
 
 const API = '60.0';
@@ -54,10 +54,10 @@ before(async () => {
 `,
     },
   });
-});
+}, { timeout: HOOK_TIMEOUT_MS });
 after(async () => {
   await sim?.stop();
-});
+}, { timeout: HOOK_TIMEOUT_MS });
 
 const arr = (x) => (x === undefined || x === null ? [] : [x].flat());
 
@@ -95,7 +95,7 @@ async function classNames(c = conn) {
   return arr(await c.metadata.list([{ type: 'ApexClass' }], API)).map((p) => p.fullName);
 }
 
-describe('describe, list, read', () => {
+describe('describe, list, read', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('describeMetadata lists types with directory, suffix and folder flags', async () => {
     const d = await conn.metadata.describe(API);
     const byName = Object.fromEntries(d.metadataObjects.map((o) => [o.xmlName, o]));
@@ -178,7 +178,7 @@ describe('describe, list, read', () => {
   });
 });
 
-describe('retrieve', () => {
+describe('retrieve', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('retrieve + checkRetrieveStatus: progress, then a zip with package.xml', async () => {
     const [cls] = await classNames();
     const locator = conn.metadata.retrieve({
@@ -248,7 +248,7 @@ describe('retrieve', () => {
   });
 });
 
-describe('deploy (sandbox)', () => {
+describe('deploy (sandbox)', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('deploy + checkDeployStatus(includeDetails): a new class lands', async () => {
     const locator = sb.metadata.deploy(classZip(['ConformanceHello']), { singlePackage: true, rollbackOnError: true });
     const asyncResult = await locator;
@@ -379,7 +379,7 @@ describe('deploy (sandbox)', () => {
   });
 });
 
-describe('destructive changes (sandbox)', () => {
+describe('destructive changes (sandbox)', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('destructiveChanges.xml deletes a class', async () => {
     await sb.metadata.deploy(classZip(['ConformanceDoomed']), { singlePackage: true }).complete();
     assert.ok((await classNames(sb)).includes('ConformanceDoomed'));
@@ -397,7 +397,7 @@ describe('destructive changes (sandbox)', () => {
   });
 });
 
-describe('deploy (production)', () => {
+describe('deploy (production)', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('Apex into production runs local tests and fails below 75% coverage', async () => {
     const result = await conn.metadata.deploy(classZip(['ConformanceUncovered']), { singlePackage: true }).complete(true);
     assert.equal(result.status, 'Failed');
@@ -459,7 +459,7 @@ describe('deploy (production)', () => {
   });
 });
 
-describe('SOAP faults', () => {
+describe('SOAP faults', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('a dead session is INVALID_SESSION_ID (HTTP 500 fault)', async () => {
     const res = await fetch(`${conn.instanceUrl}/services/Soap/m/${API}`, {
       method: 'POST',

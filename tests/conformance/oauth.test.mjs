@@ -7,16 +7,16 @@ import { after, before, describe, test } from 'node:test';
 
 import jsforce from 'jsforce';
 
-import { APP, startOrgsim, userOf, USERS } from './harness.mjs';
+import { APP, HOOK_TIMEOUT_MS, startOrgsim, SUITE_TIMEOUT_MS, userOf, USERS } from './harness.mjs';
 import { oauth2, playBrowser, webLogin } from './flows.mjs';
 
 let sim;
 before(async () => {
   sim = await startOrgsim();
-});
+}, { timeout: HOOK_TIMEOUT_MS });
 after(async () => {
   await sim?.stop();
-});
+}, { timeout: HOOK_TIMEOUT_MS });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -27,7 +27,7 @@ async function whoAmI(conn) {
   return res.records[0].Username;
 }
 
-describe('web-server flow with PKCE', () => {
+describe('web-server flow with PKCE', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('login page, code, token exchange with code_verifier', async () => {
     const client = oauth2(sim, { useVerifier: true });
     // jsforce's verifier: base64url of 128 random bytes, longer than RFC 7636's 128 chars.
@@ -148,7 +148,7 @@ describe('web-server flow with PKCE', () => {
   });
 });
 
-describe('refresh token', () => {
+describe('refresh token', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('oauth2.refreshToken mints a new working access token and no new refresh token', async () => {
     const { conn } = await webLogin(sim, USERS.prod);
     const before = conn.accessToken;

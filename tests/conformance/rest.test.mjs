@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { startOrgsim, USERS } from './harness.mjs';
+import { HOOK_TIMEOUT_MS, startOrgsim, SUITE_TIMEOUT_MS, USERS } from './harness.mjs';
 import { jwtConnection } from './flows.mjs';
 
 const SEEDED = 2345; // more than the default batch of 2000
@@ -25,14 +25,14 @@ before(async () => {
     shuffled.map((Name) => ({ Name, AccountNumber: `AN-${Name.slice(-5)}` })),
   );
   assert.equal(res.ids.length, SEEDED);
-});
+}, { timeout: HOOK_TIMEOUT_MS });
 after(async () => {
   await sim?.stop();
-});
+}, { timeout: HOOK_TIMEOUT_MS });
 
 const SOQL = "SELECT Id, Name FROM Account WHERE Name LIKE 'Conformance %' ORDER BY Name";
 
-describe('query and queryMore', () => {
+describe('query and queryMore', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('first page holds 2000 records and a nextRecordsUrl path', async () => {
     // On the wire (jsforce's conn.request returns the body as sent): a path, not a URL.
     const raw = await conn.request(`/services/data/v${conn.version}/query?q=${encodeURIComponent(SOQL)}`);
@@ -141,7 +141,7 @@ describe('query and queryMore', () => {
   });
 });
 
-describe('describe', () => {
+describe('describe', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('describeGlobal lists standard and generated custom objects', async () => {
     const res = await conn.describeGlobal();
     const names = res.sobjects.map((s) => s.name);
@@ -191,7 +191,7 @@ describe('describe', () => {
   });
 });
 
-describe('REST basics and CRUD', () => {
+describe('REST basics and CRUD', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('versions and limits', async () => {
     const versions = await conn.request('/services/data');
     assert.ok(versions.some((v) => v.version === conn.version), `no ${conn.version} in versions`);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { startOrgsim, USERS } from './harness.mjs';
+import { HOOK_TIMEOUT_MS, startOrgsim, SUITE_TIMEOUT_MS, USERS } from './harness.mjs';
 import { jwtConnection } from './flows.mjs';
 
 let sim;
@@ -12,12 +12,12 @@ let conn;
 before(async () => {
   sim = await startOrgsim();
   ({ conn } = await jwtConnection(sim, USERS.prod));
-});
+}, { timeout: HOOK_TIMEOUT_MS });
 after(async () => {
   await sim?.stop();
-});
+}, { timeout: HOOK_TIMEOUT_MS });
 
-describe('executeAnonymous', () => {
+describe('executeAnonymous', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('success: compiled and ran, line/column -1', async () => {
     const res = await conn.tooling.executeAnonymous("Integer x = 6 * 7;\nSystem.debug('answer ' + x);");
     assert.deepEqual(res, {
@@ -92,7 +92,7 @@ update found;
   });
 });
 
-describe('tooling query', () => {
+describe('tooling query', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('ApexClass rows carry the documented tooling fields', async () => {
     const res = await conn.tooling.query('SELECT Id, Name, ApiVersion, Status, Body FROM ApexClass ORDER BY Name');
     assert.ok(res.totalSize >= 3);
@@ -136,7 +136,7 @@ describe('tooling query', () => {
   });
 });
 
-describe('debug logs (the sf CLI flow)', () => {
+describe('debug logs (the sf CLI flow)', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('DebugLevel + TraceFlag, then executeAnonymous leaves an ApexLog with a Body', async () => {
     const level = await conn.tooling.sobject('DebugLevel').create({
       DeveloperName: 'Conformance_Level',
