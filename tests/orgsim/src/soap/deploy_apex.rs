@@ -53,7 +53,55 @@ pub fn strip(src: &str) -> String {
             _ => i += 1,
         }
     }
+    blank_soql(&mut out);
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Blanks the inside of inline SOQL/SOSL (`[SELECT …]`, `[FIND …]`), keeping newlines.
+fn blank_soql(out: &mut [u8]) {
+    let mut i = 0;
+    while i < out.len() {
+        if out[i] != b'[' {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < out.len() && out[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let word: Vec<u8> = out[j..]
+            .iter()
+            .take(6)
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        let is_query = word.starts_with(b"select") || word.starts_with(b"find");
+        if !is_query {
+            i += 1;
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut k = i;
+        while k < out.len() {
+            match out[k] {
+                b'[' => depth += 1,
+                b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+        let end = k.min(out.len());
+        for c in &mut out[i + 1..end] {
+            if *c != b'\n' {
+                *c = b' ';
+            }
+        }
+        i = k + 1;
+    }
 }
 
 /// 1-based line and column of byte offset `pos`.
@@ -210,23 +258,24 @@ pub fn type_refs(stripped: &str) -> Vec<(String, usize)> {
     out
 }
 
-/// Byte offset of the first whole-word, case-insensitive use of `word` in stripped source.
-pub fn first_word(stripped: &str, word: &str) -> Option<usize> {
-    let hay = stripped.to_ascii_lowercase();
-    let needle = word.to_ascii_lowercase();
-    let b = hay.as_bytes();
-    let mut from = 0;
-    while let Some(p) = hay[from..].find(&needle) {
-        let at = from + p;
-        let end = at + needle.len();
-        let before_ok = at == 0 || !is_ident(b[at - 1]);
-        let after_ok = end >= b.len() || !is_ident(b[end]);
-        if before_ok && after_ok {
-            return Some(at);
+/// First byte offset of every identifier (lower-cased, dotted names split) in stripped source.
+pub fn word_index(stripped: &str) -> std::collections::HashMap<String, usize> {
+    let mut out = std::collections::HashMap::new();
+    let b = stripped.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if is_ident(b[i]) {
+            let start = i;
+            while i < b.len() && is_ident(b[i]) {
+                i += 1;
+            }
+            out.entry(stripped[start..i].to_ascii_lowercase())
+                .or_insert(start);
+        } else {
+            i += 1;
         }
-        from = end;
     }
-    None
+    out
 }
 
 /// Names of classes, interfaces and enums declared in the file (outer and inner).
@@ -268,6 +317,7 @@ pub struct Method {
 
 /// Class-level methods (depth 1 inside the outer class/trigger body).
 pub fn methods(stripped: &str) -> Vec<Method> {
+    let idx = super::xml::LineIndex::new(stripped);
     let b = stripped.as_bytes();
     let mut out = Vec::new();
     let mut depth = 0usize;
@@ -278,7 +328,7 @@ pub fn methods(stripped: &str) -> Vec<Method> {
             b'{' => {
                 if depth == 1 {
                     let header = &stripped[header_start..i];
-                    if let Some(m) = method_header(stripped, header_start, header, i) {
+                    if let Some(m) = method_header(stripped, &idx, header_start, header, i) {
                         out.push(m);
                     }
                 }
@@ -301,7 +351,13 @@ pub fn methods(stripped: &str) -> Vec<Method> {
     out
 }
 
-fn method_header(src: &str, header_start: usize, header: &str, brace: usize) -> Option<Method> {
+fn method_header(
+    src: &str,
+    idx: &super::xml::LineIndex,
+    header_start: usize,
+    header: &str,
+    brace: usize,
+) -> Option<Method> {
     let lower = header.to_ascii_lowercase();
     if lower.contains(" class ")
         || lower.trim_start().starts_with("class ")
@@ -324,10 +380,10 @@ fn method_header(src: &str, header_start: usize, header: &str, brace: usize) -> 
     let body = brace + 1..close;
     let mut statement_lines: Vec<u32> = src[body.clone()]
         .match_indices(';')
-        .map(|(p, _)| pos(src, body.start + p).0)
+        .map(|(p, _)| idx.at(src, body.start + p).0)
         .collect();
     statement_lines.dedup();
-    let (line, column) = pos(src, header_start + name_start);
+    let (line, column) = idx.at(src, header_start + name_start);
     Some(Method {
         name: name.to_owned(),
         is_test,

@@ -7,6 +7,8 @@
 //! * a Layout of the deploy for a custom object that failed and does not exist in the org gets
 //!   `Parent entity failed to deploy`.
 
+use std::collections::HashMap;
+
 use super::apex;
 use super::model::DeployMessage;
 use super::package::DeployPackage;
@@ -19,6 +21,19 @@ fn is_apex(k: &ComponentKey) -> bool {
 
 /// Adds cascade rows to `v` (and marks the affected components failed).
 pub fn add_cascades(org: &Org, pkg: &DeployPackage, v: &mut Validation) {
+    // Each Apex source of the deploy is scanned once: path, text and identifier index.
+    type Source = (ComponentKey, String, String, HashMap<String, usize>);
+    let sources: Vec<Source> = v
+        .deployable
+        .iter()
+        .filter(|k| is_apex(k))
+        .filter_map(|k| {
+            let (path, bytes) = pkg.components.get(k)?.content_file()?;
+            let src = String::from_utf8_lossy(bytes).into_owned();
+            let words = apex::word_index(&apex::strip(&src));
+            Some((k.clone(), path.to_owned(), src, words))
+        })
+        .collect();
     loop {
         let mut new_rows = Vec::new();
         let broken: Vec<(String, String)> = v
@@ -35,19 +50,10 @@ pub fn add_cascades(org: &Org, pkg: &DeployPackage, v: &mut Validation) {
                 ))
             })
             .collect();
-        for key in v
-            .deployable
-            .iter()
-            .filter(|k| is_apex(k) && !v.failed.contains(*k))
-        {
-            let Some((path, bytes)) = pkg.components.get(key).and_then(|c| c.content_file()) else {
-                continue;
-            };
-            let src = String::from_utf8_lossy(bytes);
-            let stripped = apex::strip(&src);
+        for (key, path, src, words) in sources.iter().filter(|s| !v.failed.contains(&s.0)) {
             for (dep, root) in &broken {
-                if let Some(off) = apex::first_word(&stripped, dep) {
-                    let (line, col) = apex::pos(&src, off);
+                if let Some(&off) = words.get(&dep.to_ascii_lowercase()) {
+                    let (line, col) = apex::pos(src, off);
                     let problem = format!(
                         "Dependent class is invalid and needs recompilation:\n Class {dep} : {root}"
                     );

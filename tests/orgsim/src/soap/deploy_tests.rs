@@ -111,7 +111,7 @@ pub fn run(
     let scanned = scan(units);
     let tests = selected(&scanned, level, run_tests);
     let mut result = RunTestsResult::default();
-    let mut test_text = String::new();
+    let mut calls = Calls::default();
     for t in &tests {
         let u = t.unit;
         if u.broken {
@@ -128,8 +128,7 @@ pub fn run(
             });
             continue;
         }
-        test_text.push_str(&t.stripped.to_ascii_lowercase());
-        test_text.push('\n');
+        calls.add(&t.stripped);
         for m in t.methods.iter().filter(|m| m.is_test) {
             let time = 4.0 + 2.0 * m.statement_lines.len() as f64;
             result.total_time += time;
@@ -160,7 +159,7 @@ pub fn run(
         TestLevel::RunLocalTests | TestLevel::RunAllTestsInOrg
     );
     for s in scanned.iter().filter(|s| !s.is_test) {
-        let cov = coverage(s, &test_text);
+        let cov = coverage(s, &calls);
         let executed = cov.num_locations_not_covered < cov.num_locations;
         if all_org || executed || s.unit.deployed {
             result.code_coverage.push(cov);
@@ -173,7 +172,7 @@ pub fn run(
     Some(result)
 }
 
-fn coverage(s: &Scanned<'_>, test_text: &str) -> CodeCoverage {
+fn coverage(s: &Scanned<'_>, calls: &Calls) -> CodeCoverage {
     let u = s.unit;
     let mut total = 0u32;
     let mut uncovered = Vec::new();
@@ -181,11 +180,12 @@ fn coverage(s: &Scanned<'_>, test_text: &str) -> CodeCoverage {
         let object = trigger_object(&s.stripped)
             .unwrap_or_default()
             .to_ascii_lowercase();
-        let hit = !object.is_empty() && test_text.contains(&object);
+        let hit = !object.is_empty() && calls.words.contains(&object);
+        let idx = super::xml::LineIndex::new(&s.stripped);
         let lines: BTreeSet<u32> = s
             .stripped
             .match_indices(';')
-            .map(|(p, _)| apex::pos(&s.stripped, p).0)
+            .map(|(p, _)| idx.at(&s.stripped, p).0)
             .collect();
         total = lines.len() as u32;
         if !hit {
@@ -200,9 +200,9 @@ fn coverage(s: &Scanned<'_>, test_text: &str) -> CodeCoverage {
         for m in &s.methods {
             let name = m.name.to_ascii_lowercase();
             let hit = if name == class {
-                test_text.contains(&format!("new {class}("))
+                calls.constructed.contains(&class)
             } else {
-                test_text.contains(&format!(".{name}("))
+                calls.methods.contains(&name)
             };
             total += m.statement_lines.len() as u32;
             if !hit {
@@ -221,6 +221,50 @@ fn coverage(s: &Scanned<'_>, test_text: &str) -> CodeCoverage {
         locations_not_covered: uncovered,
         name: u.name.clone(),
         kind: if u.is_trigger { "Trigger" } else { "Class" },
+    }
+}
+
+/// What executed test code calls, lower-cased: `.name(` methods, `new Name(` constructors and
+/// every identifier (for triggers, which run when their sObject is used).
+#[derive(Default)]
+struct Calls {
+    methods: std::collections::HashSet<String>,
+    constructed: std::collections::HashSet<String>,
+    words: std::collections::HashSet<String>,
+}
+
+impl Calls {
+    fn add(&mut self, stripped: &str) {
+        let lower = stripped.to_ascii_lowercase();
+        let b = lower.as_bytes();
+        let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        let mut i = 0;
+        let mut prev_word: Option<&str> = None;
+        while i < b.len() {
+            if !ident(b[i]) {
+                if !b[i].is_ascii_whitespace() {
+                    prev_word = None;
+                }
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && ident(b[i]) {
+                i += 1;
+            }
+            let word = &lower[start..i];
+            let next = b[i..].iter().find(|c| !c.is_ascii_whitespace());
+            if next == Some(&b'(') {
+                if start > 0 && b[start - 1] == b'.' {
+                    self.methods.insert(word.to_owned());
+                }
+                if prev_word == Some("new") {
+                    self.constructed.insert(word.to_owned());
+                }
+            }
+            self.words.insert(word.to_owned());
+            prev_word = Some(word);
+        }
     }
 }
 

@@ -83,7 +83,14 @@ pub fn validate(
                 );
                 continue;
             }
-            let key = ComponentKey::new(&t.name, m);
+            let mut key = ComponentKey::new(&t.name, m);
+            // Folders are listed under their content type (`<members>F</members><name>Report`).
+            let folder_type = orgfleet_metadata::registry::by_name(&t.name)
+                .filter(|ty| ty.in_folder && !m.contains('/'))
+                .and_then(|ty| ty.folder_type);
+            if let Some(ft) = folder_type.filter(|_| !pkg.components.contains_key(&key)) {
+                key = ComponentKey::new(ft, m);
+            }
             if pkg.components.contains_key(&key) {
                 named.insert(key);
             } else if orgfleet_metadata::registry::by_name(&t.name).is_some()
@@ -404,124 +411,6 @@ fn formula_fields(formula: &str) -> Vec<String> {
     out
 }
 
-/// Apex types that always resolve (System namespace, collections, common sObjects).
-const BUILTIN_TYPES: &[&str] = &[
-    "system",
-    "string",
-    "integer",
-    "long",
-    "double",
-    "decimal",
-    "boolean",
-    "date",
-    "datetime",
-    "time",
-    "id",
-    "blob",
-    "object",
-    "sobject",
-    "list",
-    "map",
-    "set",
-    "iterable",
-    "iterator",
-    "exception",
-    "database",
-    "schema",
-    "test",
-    "math",
-    "json",
-    "jsonparser",
-    "jsongenerator",
-    "limits",
-    "userinfo",
-    "encodingutil",
-    "crypto",
-    "http",
-    "httprequest",
-    "httpresponse",
-    "pagereference",
-    "apexpages",
-    "messaging",
-    "type",
-    "url",
-    "pattern",
-    "matcher",
-    "label",
-    "assert",
-    "dmlexception",
-    "queryexception",
-    "nullpointerexception",
-    "assertexception",
-    "listexception",
-    "mathexception",
-    "calloutexception",
-    "jsonexception",
-    "stringexception",
-    "typeexception",
-    "securityexception",
-    "auth",
-    "approval",
-    "flow",
-    "process",
-    "queueable",
-    "queueablecontext",
-    "schedulable",
-    "schedulablecontext",
-    "batchable",
-    "trigger",
-    "restcontext",
-    "restrequest",
-    "restresponse",
-    "savepoint",
-    "comparable",
-    "httpcalloutmock",
-    "staticresourcecalloutmock",
-    "webservicemock",
-    "lead",
-    "account",
-    "contact",
-    "opportunity",
-    "case",
-    "user",
-    "profile",
-    "task",
-    "event",
-    "campaign",
-    "campaignmember",
-    "product2",
-    "pricebook2",
-    "pricebookentry",
-    "opportunitylineitem",
-    "contract",
-    "order",
-    "orderitem",
-    "asset",
-    "note",
-    "attachment",
-    "contentversion",
-    "contentdocument",
-    "contentdocumentlink",
-    "feeditem",
-    "group",
-    "groupmember",
-    "recordtype",
-    "permissionset",
-    "permissionsetassignment",
-    "organization",
-    "apexclass",
-    "asyncapexjob",
-    "crontrigger",
-    "emailmessage",
-    "userrole",
-    "queuesobject",
-    "sobjecttype",
-    "sobjectfield",
-    "describesobjectresult",
-    "describefieldresult",
-    "accessleveltype",
-];
-
 fn check_apex(schema: &Schema, src: &str) -> Vec<(String, u32, u32)> {
     let stripped = apex::strip(src);
     let declared: BTreeSet<String> = apex::declared_types(&stripped)
@@ -532,7 +421,7 @@ fn check_apex(schema: &Schema, src: &str) -> Vec<(String, u32, u32)> {
     let mut seen = BTreeSet::new();
     for (name, off) in apex::type_refs(&stripped) {
         let lower = name.to_ascii_lowercase();
-        let known = BUILTIN_TYPES.contains(&lower.as_str())
+        let known = super::builtins::is_builtin(&lower)
             || declared.contains(&lower)
             || schema.has_class(&name)
             || (is_custom(&name) && schema.has_object(&name))

@@ -132,6 +132,37 @@ pub fn line_col(src: &str, pos: usize) -> (u32, u32) {
     (line, column)
 }
 
+/// Line starts of a text, for O(log n) offset → (line, column) lookups.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Self { starts }
+    }
+
+    /// 1-based (line, column) of byte offset `pos` in `src` (the text the index was built on).
+    pub fn at(&self, src: &str, pos: usize) -> (u32, u32) {
+        let pos = pos.min(src.len());
+        let line = self.starts.partition_point(|s| *s <= pos);
+        let start = self.starts[line - 1];
+        let column = String::from_utf8_lossy(&src.as_bytes()[start..pos])
+            .chars()
+            .count() as u32
+            + 1;
+        (line as u32, column)
+    }
+}
+
 /// Parses one XML document. Errors carry Xerces-style text and the position of the failure.
 pub fn parse(bytes: &[u8]) -> Result<Node, ParseError> {
     let src = std::str::from_utf8(bytes).map_err(|e| {
@@ -142,6 +173,7 @@ pub fn parse(bytes: &[u8]) -> Result<Node, ParseError> {
             column,
         }
     })?;
+    let idx = LineIndex::new(src);
     let mut reader = Reader::from_str(src);
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Node> = Vec::new();
@@ -172,15 +204,15 @@ pub fn parse(bytes: &[u8]) -> Result<Node, ParseError> {
             }
             Event::Start(e) => {
                 let name = e.local_name().as_ref().to_owned();
-                let mut node = Node::new(name, line_col(src, start));
-                let (tl, tc) = line_col(src, reader.buffer_position() as usize);
+                let mut node = Node::new(name, idx.at(src, start));
+                let (tl, tc) = idx.at(src, reader.buffer_position() as usize);
                 node.text_line = tl;
                 node.text_column = tc;
                 stack.push(node);
             }
             Event::Empty(e) => {
                 let name = e.local_name().as_ref().to_owned();
-                let node = Node::new(name, line_col(src, start));
+                let node = Node::new(name, idx.at(src, start));
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(node),
                     None => root = Some(node),

@@ -85,6 +85,27 @@ impl Env {
         id
     }
 
+    /// Deploys binary files (fixtures); returns the async id.
+    pub async fn deploy_bytes(&self, files: &[(String, Vec<u8>)], options: &str) -> String {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            for (path, content) in files {
+                w.start_file(path.as_str(), zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                w.write_all(content).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        let b64 = base64::engine::general_purpose::STANDARD.encode(buf.into_inner());
+        let body = format!(
+            "<deploy><ZipFile>{b64}</ZipFile><DeployOptions>{options}</DeployOptions></deploy>"
+        );
+        let (status, xml) = self.call(&self.token, &body).await;
+        assert_eq!(status, 200, "{}", &xml[..xml.len().min(500)]);
+        result_of(&xml).child_text("id").unwrap()
+    }
+
     pub async fn status(&self, id: &str, details: bool) -> Element {
         let body = format!(
             "<checkDeployStatus><asyncProcessId>{id}</asyncProcessId><includeDetails>{details}</includeDetails></checkDeployStatus>"
