@@ -292,7 +292,11 @@ fn generate_org_has_users_ids_and_records() {
     assert!(accounts.len() >= 3);
     let custom: Vec<&String> = org.records.keys().filter(|k| k.ends_with("__c")).collect();
     assert_eq!(custom.len(), 1, "one custom object has rows");
+    let prefix = orgsim::sobjects::describe::key_prefix(custom[0]);
     for r in org.records[custom[0]].values() {
+        assert!(r.id.starts_with(&prefix), "{} should use {prefix}", r.id);
+        assert_eq!(r.fields["Id"], serde_json::json!(r.id));
+        assert_eq!(r.fields["IsDeleted"], serde_json::json!(false));
         let acc = r.fields["Account__c"].as_str().unwrap();
         assert!(accounts.contains_key(acc), "lookup to a real Account");
         let status = r.fields["Status__c"].as_str().unwrap().to_owned();

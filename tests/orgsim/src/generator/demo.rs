@@ -56,39 +56,29 @@ pub fn demo_orgs() -> Vec<Org> {
     let mut dev = generate_org("dev", "Acme Dev", OrgKind::Sandbox, &spec);
 
     let jo = user(&prod, "Jo Martin").clone();
-    let mut ed = Editor {
-        md: &mut prod.metadata,
-        by: &jo,
-        at: DEMO_PROD_EDIT_AT,
-    };
+    let mut ed = Editor::new(&mut prod.metadata, &jo, DEMO_PROD_EDIT_AT);
     ed.add_picklist_values("Account", "Customer_Tier__c", &["Strategic"]);
+    drop(ed);
 
     let priya = user(&uat, "Priya Shah").clone();
     release(&mut uat.metadata, &priya);
 
     dev.metadata = uat.metadata.clone();
     let priya = user(&dev, "Priya Shah").clone();
-    let mut ed = Editor {
-        md: &mut dev.metadata,
-        by: &priya,
-        at: DEMO_WIP_AT,
-    };
+    let mut ed = Editor::new(&mut dev.metadata, &priya, DEMO_WIP_AT);
     let f = Field {
         api: "Drone_Certification__c".into(),
         label: "Drone Certification".into(),
         kind: Kind::Checkbox,
     };
     ed.add_field("Account", field_el(&f));
+    drop(ed);
     apply_drift(&mut dev.metadata, &DEMO_WIP_DRIFT, &priya, DEMO_WIP_AT);
     vec![prod, uat, dev]
 }
 
 fn release(md: &mut Metadata, by: &User) {
-    let mut ed = Editor {
-        md,
-        by,
-        at: DEMO_RELEASE_AT,
-    };
+    let mut ed = Editor::new(md, by, DEMO_RELEASE_AT);
     ed.add_picklist_values("Account", "Industry", &["Drones", "Robotics"]);
     let fleet = Field {
         api: "Fleet_Size__c".into(),

@@ -6,6 +6,10 @@
 //! delete (no field or label still used by Apex, flows or formulas; only unreferenced classes)
 //! and clean up references as Salesforce does, so the org stays consistent.
 
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
 use super::Rng;
 use super::drift_change::change;
 use super::edits::{Editor, Metadata, key};
@@ -14,7 +18,8 @@ use super::plan::{Field, Kind};
 use super::xml::El;
 use crate::model::{ComponentKey, Org, User};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DriftSpec {
     pub seed: u64,
     pub add: usize,
@@ -22,7 +27,8 @@ pub struct DriftSpec {
     pub change: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DriftOp {
     Add,
     Remove,
@@ -30,7 +36,7 @@ pub enum DriftOp {
 }
 
 /// One applied edit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DriftEdit {
     pub op: DriftOp,
     /// Metadata type of what was edited (`CustomField`, `ValidationRule`, `ApexClass`, ...).
@@ -70,11 +76,7 @@ pub fn apply_drift(
     at: &str,
 ) -> Vec<DriftEdit> {
     let mut rng = Rng::new(spec.seed ^ 0x0064_7269_6674);
-    let mut ed = Editor {
-        md: metadata,
-        by,
-        at,
-    };
+    let mut ed = Editor::new(metadata, by, at);
     let mut out = Vec::new();
     for (n, op) in [
         (spec.add, DriftOp::Add),
@@ -117,15 +119,30 @@ pub fn production_edit(
             crate::Error::Invalid(format!("no user `{by_name}` in org {}", org.alias))
         })?;
     let mut rng = Rng::new(seed ^ 0x7072_6f64);
-    let mut ed = Editor {
-        md: &mut org.metadata,
-        by: &user,
-        at,
-    };
+    let mut ed = Editor::new(&mut org.metadata, &user, at);
     let first = rng.below(6);
     (0..6)
         .find_map(|i| change(&mut ed, &mut rng, (first + i) % 6))
         .ok_or_else(|| crate::Error::Invalid("nothing in this org can be changed".into()))
+}
+
+/// Visits `keys` in a seeded random order and picks one of the candidates `f` finds in the
+/// first component that has any (parsing only as many files as needed).
+pub(super) fn scan<T: Clone>(
+    ed: &mut Editor,
+    rng: &mut Rng,
+    mut keys: Vec<ComponentKey>,
+    f: impl Fn(&ComponentKey, &El) -> Vec<T>,
+) -> Option<T> {
+    rng.shuffle(&mut keys);
+    for k in keys {
+        let Some(el) = ed.cached(&k) else { continue };
+        let found = f(&k, el);
+        if !found.is_empty() {
+            return pick(rng, &found);
+        }
+    }
+    None
 }
 
 /// Labels of one field kind and how to make the kind.
@@ -145,19 +162,29 @@ pub(super) fn custom_objects(ed: &Editor) -> Vec<String> {
 }
 
 /// All Apex and flow source, to tell whether a name is still used.
-fn code_text(ed: &Editor) -> String {
-    let mut s = String::new();
+/// For every identifier in Apex and flow sources, the number of files that use it; tells
+/// whether a field, label or class is still referenced (a class's own file names it once).
+fn code_idents(ed: &Editor) -> HashMap<String, usize> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
     for (k, c) in ed.md.iter() {
-        if matches!(k.type_name.as_str(), "ApexClass" | "ApexTrigger" | "Flow") {
-            for (p, b) in &c.files {
-                if !p.ends_with("-meta.xml") {
-                    s.push_str(&String::from_utf8_lossy(b));
-                    s.push('\n');
-                }
+        if !matches!(k.type_name.as_str(), "ApexClass" | "ApexTrigger" | "Flow") {
+            continue;
+        }
+        for (p, b) in &c.files {
+            if p.ends_with("-meta.xml") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(b);
+            let idents: HashSet<&str> = text
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|t| !t.is_empty())
+                .collect();
+            for t in idents {
+                *counts.entry(t.to_owned()).or_default() += 1;
             }
         }
     }
-    s
+    counts
 }
 
 pub(crate) fn field_el(f: &Field) -> El {
@@ -346,14 +373,13 @@ fn remove(ed: &mut Editor, rng: &mut Rng, kind: usize) -> Option<DriftEdit> {
     let objs = custom_objects(ed);
     match kind {
         0 | 1 => {
-            let code = code_text(ed);
-            let mut candidates = Vec::new();
-            for obj in ed
-                .md
-                .keys()
-                .filter(|k| k.type_name == "CustomObject" && !k.full_name.ends_with("__mdt"))
-            {
-                let Some(o) = ed.load(obj) else { continue };
+            let code = code_idents(ed);
+            let keys: Vec<ComponentKey> = ed
+                .keys_of("CustomObject")
+                .into_iter()
+                .filter(|k| !k.full_name.ends_with("__mdt"))
+                .collect();
+            let (obj, api) = scan(ed, rng, keys, |k, o| {
                 let rules: String = o
                     .all("validationRules")
                     .map(|v| v.child_text("errorConditionFormula"))
@@ -364,19 +390,18 @@ fn remove(ed: &mut Editor, rng: &mut Rng, kind: usize) -> Option<DriftEdit> {
                     .flat_map(|l| l.all("filters"))
                     .map(|f| f.child_text("field"))
                     .collect();
-                for f in o.all("fields") {
-                    let api = f.child_text("fullName");
-                    if api.ends_with("__c")
-                        && f.child_text("type") != "MasterDetail"
-                        && !code.contains(api)
-                        && !rules.contains(api)
-                        && !filters.contains(&api)
-                    {
-                        candidates.push((obj.full_name.clone(), api.to_owned()));
-                    }
-                }
-            }
-            let (obj, api) = pick(rng, &candidates)?;
+                o.all("fields")
+                    .map(|f| (f, f.child_text("fullName")))
+                    .filter(|(f, api)| {
+                        api.ends_with("__c")
+                            && f.child_text("type") != "MasterDetail"
+                            && !code.contains_key(*api)
+                            && !rules.contains(api)
+                            && !filters.contains(api)
+                    })
+                    .map(|(_, api)| (k.full_name.clone(), api.to_owned()))
+                    .collect()
+            })?;
             ed.remove_field(&obj, &api).then(|| {
                 DriftEdit::new(
                     DriftOp::Remove,
@@ -388,17 +413,12 @@ fn remove(ed: &mut Editor, rng: &mut Rng, kind: usize) -> Option<DriftEdit> {
             })
         }
         2 => {
-            let code = code_text(ed);
+            let code = code_idents(ed);
             let classes: Vec<String> = ed
                 .keys_of("ApexClass")
                 .into_iter()
                 .map(|k| k.full_name)
-                .filter(|n| code.matches(n.as_str()).count() <= 1 || n.ends_with("Test"))
-                .filter(|n| {
-                    !code.contains(&format!("{n}."))
-                        && !code.contains(&format!("new {n}("))
-                        && !code.contains(&format!("extends {n}"))
-                })
+                .filter(|n| code.get(n.as_str()).copied().unwrap_or(0) <= 1)
                 .collect();
             let name = pick(rng, &classes)?;
             ed.remove_class(&name).then(|| {
@@ -414,11 +434,11 @@ fn remove(ed: &mut Editor, rng: &mut Rng, kind: usize) -> Option<DriftEdit> {
         3 => {
             let lk = key("CustomLabels", "CustomLabels");
             let l = ed.load(&lk)?;
-            let code = code_text(ed);
+            let code = code_idents(ed);
             let names: Vec<String> = l
                 .all("labels")
                 .map(|x| x.child_text("fullName").to_owned())
-                .filter(|n| !code.contains(&format!("Label.{n}")))
+                .filter(|n| !code.contains_key(n.as_str()))
                 .collect();
             if names.len() <= 1 {
                 return None;
@@ -435,16 +455,12 @@ fn remove(ed: &mut Editor, rng: &mut Rng, kind: usize) -> Option<DriftEdit> {
             })
         }
         4 => {
-            let all: Vec<(String, String)> = objs
-                .iter()
-                .filter_map(|o| ed.load(&key("CustomObject", o)).map(|e| (o.clone(), e)))
-                .flat_map(|(o, e)| {
-                    e.all("validationRules")
-                        .map(|v| (o.clone(), v.child_text("fullName").to_owned()))
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            let (obj, name) = pick(rng, &all)?;
+            let keys = objs.iter().map(|o| key("CustomObject", o)).collect();
+            let (obj, name) = scan(ed, rng, keys, |k, e| {
+                e.all("validationRules")
+                    .map(|v| (k.full_name.clone(), v.child_text("fullName").to_owned()))
+                    .collect()
+            })?;
             let ok = key("CustomObject", &obj);
             ed.remove_child(&ok, "validationRules", &name).then(|| {
                 DriftEdit::new(
@@ -457,16 +473,12 @@ fn remove(ed: &mut Editor, rng: &mut Rng, kind: usize) -> Option<DriftEdit> {
             })
         }
         _ => {
-            let all: Vec<(String, String)> = objs
-                .iter()
-                .filter_map(|o| ed.load(&key("CustomObject", o)).map(|e| (o.clone(), e)))
-                .flat_map(|(o, e)| {
-                    e.all("listViews")
-                        .map(|v| (o.clone(), v.child_text("fullName").to_owned()))
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            let (obj, name) = pick(rng, &all)?;
+            let keys = objs.iter().map(|o| key("CustomObject", o)).collect();
+            let (obj, name) = scan(ed, rng, keys, |k, e| {
+                e.all("listViews")
+                    .map(|v| (k.full_name.clone(), v.child_text("fullName").to_owned()))
+                    .collect()
+            })?;
             let ok = key("CustomObject", &obj);
             ed.remove_child(&ok, "listViews", &name).then(|| {
                 DriftEdit::new(

@@ -3,7 +3,7 @@
 //! section moved, a label reworded). Also what a direct production edit does.
 
 use super::Rng;
-use super::drift::{DriftEdit, DriftOp, pick};
+use super::drift::{DriftEdit, DriftOp, pick, scan};
 use super::edits::{Editor, key};
 use super::names;
 use crate::model::ComponentKey;
@@ -11,30 +11,25 @@ use crate::model::ComponentKey;
 pub(super) fn change(ed: &mut Editor, rng: &mut Rng, kind: usize) -> Option<DriftEdit> {
     match kind {
         0 => {
-            let mut cands = Vec::new();
-            for k in ed.keys_of("CustomObject") {
-                let Some(o) = ed.load(&k) else { continue };
-                for f in o
-                    .all("fields")
+            let keys = ed.keys_of("CustomObject");
+            let (obj, field, value) = scan(ed, rng, keys, |k, o| {
+                o.all("fields")
                     .filter(|f| f.child_text("type") == "Picklist")
-                {
-                    cands.push((k.full_name.clone(), f.child_text("fullName").to_owned()));
-                }
-            }
-            let (obj, field) = pick(rng, &cands)?;
-            let o = ed.load(&key("CustomObject", &obj))?;
-            let f = o
-                .all("fields")
-                .find(|f| f.child_text("fullName") == field)?;
-            let existing: Vec<&str> = f
-                .child("valueSet")?
-                .child("valueSetDefinition")?
-                .all("value")
-                .map(|v| v.child_text("fullName"))
-                .collect();
-            let value = names::EXTRA_PICKLIST_VALUES
-                .iter()
-                .find(|v| !existing.contains(v))?;
+                    .filter_map(|f| {
+                        let def = f.child("valueSet")?.child("valueSetDefinition")?;
+                        let existing: Vec<&str> =
+                            def.all("value").map(|v| v.child_text("fullName")).collect();
+                        let value = names::EXTRA_PICKLIST_VALUES
+                            .iter()
+                            .find(|v| !existing.contains(v))?;
+                        Some((
+                            k.full_name.clone(),
+                            f.child_text("fullName").to_owned(),
+                            *value,
+                        ))
+                    })
+                    .collect()
+            })?;
             ed.add_picklist_values(&obj, &field, &[value]).then(|| {
                 DriftEdit::new(
                     DriftOp::Change,
@@ -46,17 +41,16 @@ pub(super) fn change(ed: &mut Editor, rng: &mut Rng, kind: usize) -> Option<Drif
             })
         }
         1 => {
-            let mut cands = Vec::new();
-            for k in ed.keys_of("CustomObject") {
-                let Some(o) = ed.load(&k) else { continue };
-                for v in o.all("validationRules").filter(|v| {
-                    !v.child_text("errorConditionFormula")
-                        .starts_with("AND(NOT(ISNEW())")
-                }) {
-                    cands.push((k.clone(), v.child_text("fullName").to_owned()));
-                }
-            }
-            let (ok, name) = pick(rng, &cands)?;
+            let keys = ed.keys_of("CustomObject");
+            let (ok, name) = scan(ed, rng, keys, |k, o| {
+                o.all("validationRules")
+                    .filter(|v| {
+                        !v.child_text("errorConditionFormula")
+                            .starts_with("AND(NOT(ISNEW())")
+                    })
+                    .map(|v| (k.clone(), v.child_text("fullName").to_owned()))
+                    .collect()
+            })?;
             let mut o = ed.load(&ok)?;
             let v = o
                 .children
@@ -77,7 +71,7 @@ pub(super) fn change(ed: &mut Editor, rng: &mut Rng, kind: usize) -> Option<Drif
             let mut sec = ed.keys_of("Profile");
             sec.extend(ed.keys_of("PermissionSet"));
             let pk = pick(rng, &sec)?;
-            let p = ed.load(&pk)?;
+            let p = ed.cached(&pk)?;
             let fps: Vec<(String, bool)> = p
                 .all("fieldPermissions")
                 .map(|f| {

@@ -2,8 +2,12 @@
 //! adding a field also puts it on the object's layout and grants Admin FLS; removing a field
 //! also removes it from layouts, list views, record types, profiles and permission sets.
 //! Every touched component gets `last_modified_by`/`last_modified_date` of the editor.
+//!
+//! Parsed files are cached for the editor's lifetime and written back once when it is dropped
+//! (or [`Editor::flush`]ed), so many edits on a 50,000-component org do not re-parse and
+//! re-write its multi-megabyte profiles each time.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::xml::El;
 use super::{fnv, id_prefix};
@@ -17,6 +21,14 @@ pub struct Editor<'a> {
     pub md: &'a mut Metadata,
     pub by: &'a User,
     pub at: &'a str,
+    cache: BTreeMap<ComponentKey, El>,
+    dirty: BTreeSet<ComponentKey>,
+}
+
+impl Drop for Editor<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
 }
 
 /// Path of the component's main file (the XML file, or the `.cls`/`.trigger` body).
@@ -32,9 +44,60 @@ pub fn key(ty: &str, name: &str) -> ComponentKey {
 }
 
 impl<'a> Editor<'a> {
-    pub fn load(&self, k: &ComponentKey) -> Option<El> {
-        let c = self.md.get(k)?;
-        El::parse(c.files.get(main_path(c)?)?).ok()
+    pub fn new(md: &'a mut Metadata, by: &'a User, at: &'a str) -> Self {
+        Self {
+            md,
+            by,
+            at,
+            cache: BTreeMap::new(),
+            dirty: BTreeSet::new(),
+        }
+    }
+
+    /// The parsed main file of `k`, parsed at most once per editor.
+    pub fn cached(&mut self, k: &ComponentKey) -> Option<&mut El> {
+        if !self.cache.contains_key(k) {
+            let c = self.md.get(k)?;
+            let el = El::parse(c.files.get(main_path(c)?)?).ok()?;
+            self.cache.insert(k.clone(), el);
+        }
+        self.cache.get_mut(k)
+    }
+
+    /// A copy of the parsed main file of `k`.
+    pub fn load(&mut self, k: &ComponentKey) -> Option<El> {
+        self.cached(k).cloned()
+    }
+
+    /// Whether the main file of `k` contains `needle` (a cheap filter before parsing).
+    fn mentions(&self, k: &ComponentKey, needle: &str) -> bool {
+        if let Some(el) = self.cache.get(k) {
+            return el_mentions(el, needle);
+        }
+        let Some(c) = self.md.get(k) else {
+            return false;
+        };
+        main_path(c)
+            .and_then(|p| c.files.get(p))
+            .is_some_and(|b| String::from_utf8_lossy(b).contains(needle))
+    }
+
+    /// Records that `k`'s cached tree changed: it is written back on flush.
+    pub fn mark(&mut self, k: &ComponentKey) {
+        self.dirty.insert(k.clone());
+        self.touch(k);
+    }
+
+    /// Writes changed trees back into their files.
+    pub fn flush(&mut self) {
+        for k in std::mem::take(&mut self.dirty) {
+            let (Some(el), Some(c)) = (self.cache.get(&k), self.md.get_mut(&k)) else {
+                continue;
+            };
+            if let Some(path) = main_path(c).cloned() {
+                c.files.insert(path, el.to_bytes());
+            }
+        }
     }
 
     pub fn text(&self, k: &ComponentKey) -> Option<String> {
@@ -50,7 +113,9 @@ impl<'a> Editor<'a> {
         }
     }
 
+    /// Replaces the main file of a non-XML component (an Apex body).
     pub fn store_bytes(&mut self, k: &ComponentKey, bytes: Vec<u8>) {
+        self.cache.remove(k);
         let path = self.md.get(k).and_then(main_path).cloned();
         if let (Some(path), Some(c)) = (path, self.md.get_mut(k))
             && c.files.get(&path) != Some(&bytes)
@@ -60,8 +125,13 @@ impl<'a> Editor<'a> {
         }
     }
 
+    /// Replaces the tree of `k` (marking it changed when it differs).
     pub fn store(&mut self, k: &ComponentKey, el: &El) {
-        self.store_bytes(k, el.to_bytes());
+        if self.cached(k).is_some_and(|old| old == el) {
+            return;
+        }
+        self.cache.insert(k.clone(), el.clone());
+        self.mark(k);
     }
 
     /// Creates a new top-level component authored by the editor.
@@ -192,14 +262,15 @@ impl<'a> Editor<'a> {
             self.store(&lk, &l);
         }
         let full = format!("{obj}.{api}");
-        self.retain_in_security(|e| {
+        self.retain_in_security(&full, |e| {
             !(e.name == "fieldPermissions" && e.child_text("field") == full)
         });
         true
     }
 
-    /// Keeps only the entries `keep` accepts in every profile and permission set.
-    pub fn retain_in_security(&mut self, keep: impl Fn(&El) -> bool) {
+    /// Keeps only the entries `keep` accepts in every profile and permission set that
+    /// mentions `needle` (the referenced name).
+    pub fn retain_in_security(&mut self, needle: &str, keep: impl Fn(&El) -> bool) {
         let keys: Vec<ComponentKey> = self
             .md
             .keys()
@@ -207,11 +278,14 @@ impl<'a> Editor<'a> {
             .cloned()
             .collect();
         for k in keys {
-            let Some(mut p) = self.load(&k) else { continue };
+            if !self.mentions(&k, needle) {
+                continue;
+            }
+            let Some(p) = self.cached(&k) else { continue };
             let before = p.children.len();
             p.children.retain(&keep);
             if p.children.len() != before {
-                self.store(&k, &p);
+                self.mark(&k);
             }
         }
     }
@@ -224,16 +298,21 @@ impl<'a> Editor<'a> {
         editable: bool,
         readable: bool,
     ) -> bool {
-        let Some(mut p) = self.load(pk) else {
+        let b = |v: bool| if v { "true" } else { "false" };
+        let Some(p) = self.cached(pk) else {
             return false;
         };
-        let b = |v: bool| if v { "true" } else { "false" };
-        match p
+        let existing = p
             .children
             .iter_mut()
-            .find(|c| c.name == "fieldPermissions" && c.child_text("field") == field)
-        {
+            .find(|c| c.name == "fieldPermissions" && c.child_text("field") == field);
+        match existing {
             Some(fp) => {
+                let same = fp.child_text("editable") == b(editable)
+                    && fp.child_text("readable") == b(readable);
+                if same {
+                    return true;
+                }
                 if let Some(e) = fp.child_mut("editable") {
                     e.text = b(editable).into();
                 }
@@ -249,7 +328,7 @@ impl<'a> Editor<'a> {
                 "field",
             ),
         }
-        self.store(pk, &p);
+        self.mark(pk);
         true
     }
 
@@ -322,23 +401,26 @@ impl<'a> Editor<'a> {
             ],
         );
         let ak = key("Profile", "Admin");
-        if let Some(mut p) = self.load(&ak) {
+        if let Some(p) = self.cached(&ak) {
             p.insert_sorted(
                 El::new("classAccesses")
                     .with(El::leaf("apexClass", name))
                     .with(El::leaf("enabled", "true")),
                 "apexClass",
             );
-            self.store(&ak, &p);
+            self.mark(&ak);
         }
         true
     }
 
     pub fn remove_class(&mut self, name: &str) -> bool {
-        if self.md.remove(&key("ApexClass", name)).is_none() {
+        let k = key("ApexClass", name);
+        if self.md.remove(&k).is_none() {
             return false;
         }
-        self.retain_in_security(|e| {
+        self.cache.remove(&k);
+        self.dirty.remove(&k);
+        self.retain_in_security(name, |e| {
             !(e.name == "classAccesses" && e.child_text("apexClass") == name)
         });
         true
@@ -395,4 +477,9 @@ impl<'a> Editor<'a> {
         self.store(k, &e);
         true
     }
+}
+
+/// Whether any text in the tree contains `needle`.
+fn el_mentions(el: &El, needle: &str) -> bool {
+    el.text.contains(needle) || el.children.iter().any(|c| el_mentions(c, needle))
 }

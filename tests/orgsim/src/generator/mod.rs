@@ -45,7 +45,7 @@ pub use org::{DEMO_PASSWORD, generate_org};
 pub const API_VERSION: &str = "63.0";
 
 /// What to generate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GenSpec {
     pub seed: u64,
     /// Target number of components, child components included (tens to 50,000).

@@ -56,6 +56,18 @@ pub fn generate_org(alias: &str, name: &str, kind: OrgKind, spec: &GenSpec) -> O
     org
 }
 
+/// The system fields every stored record carries (as REST and Apex DML inserts write them).
+fn system_fields(f: &mut Map<String, Value>, owner: &str, i: usize) {
+    let at = format!("2026-10-{:02}T{:02}:15:00.000Z", 1 + i % 28, 8 + i % 9);
+    for k in ["CreatedDate", "LastModifiedDate", "SystemModstamp"] {
+        f.insert(k.into(), json!(at));
+    }
+    for k in ["CreatedById", "LastModifiedById", "OwnerId"] {
+        f.insert(k.into(), json!(owner));
+    }
+    f.insert("IsDeleted".into(), json!(false));
+}
+
 fn has_field(obj: &El, field: &str) -> bool {
     obj.all("fields").any(|f| f.child_text("fullName") == field)
 }
@@ -81,7 +93,7 @@ fn seed_records(org: &mut Org) {
             "Type".into(),
             json!(if i % 3 == 2 { "Partner" } else { "Customer" }),
         );
-        f.insert("OwnerId".into(), json!(owner));
+        system_fields(&mut f, &owner, i);
         if let Some(a) = &account {
             if has_field(a, "Customer_Tier__c") {
                 f.insert(
@@ -139,10 +151,7 @@ fn seed_records(org: &mut Org) {
                 .collect()
         })
         .unwrap_or_default();
-    let prefix = format!(
-        "a0{}",
-        char::from(b'A' + (fnv(&[sobject.as_bytes()]) % 26) as u8)
-    );
+    let prefix = crate::sobjects::describe::key_prefix(&sobject);
     for i in 0..8usize {
         let id = org.mint_id(&prefix);
         let mut f = Map::new();
@@ -159,7 +168,7 @@ fn seed_records(org: &mut Org) {
             "Account__c".into(),
             json!(account_ids[i % account_ids.len()]),
         );
-        f.insert("OwnerId".into(), json!(owner));
+        system_fields(&mut f, &owner, 10 + i);
         if has_field(&el, "Due_Date__c") {
             f.insert(
                 "Due_Date__c".into(),
