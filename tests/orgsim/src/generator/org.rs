@@ -12,8 +12,9 @@ use super::{GenSpec, PEOPLE, fnv, generate, person_id};
 use crate::ids::make_id;
 use crate::model::{ComponentKey, Org, OrgKind, Record, User};
 
-/// Password of every generated user; the simulated login page accepts it.
-pub const DEMO_PASSWORD: &str = "orgsim-demo";
+/// Password of every generated user (the simulated login page accepts it): the same default
+/// as users created from config, `orgsim-pass`.
+pub const DEMO_PASSWORD: &str = crate::config::DEFAULT_PASSWORD;
 
 /// A generated org. Users are `admin@<alias>.orgsim.test` (Alex Morgan, System Administrator),
 /// `jo.martin@…` (Jo Martin), `priya.shah@…` (Priya Shah) and `sam.lee@…` (Sam Lee, Standard
