@@ -394,6 +394,19 @@ fn production_edit_is_attributed_to_the_named_user() {
     assert_eq!(c.last_modified_date, "2026-11-03T09:42:00.000Z");
     assert_ne!(c.files, before[&e.component].files);
     assert!(production_edit(&mut org, "Nobody Here", "2026-11-03T09:42:00.000Z", 1).is_err());
+    for seed in 2..12 {
+        let e = production_edit(
+            &mut org,
+            "jo.martin@p.orgsim.test",
+            "2026-11-04T10:00:00.000Z",
+            seed,
+        )
+        .expect("edit");
+        assert_ne!(
+            e.type_name, "ApexClass",
+            "Apex cannot be edited in production"
+        );
+    }
     assert!(check_integrity(&org.metadata).is_empty());
 }
 

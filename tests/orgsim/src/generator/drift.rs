@@ -103,7 +103,9 @@ pub fn apply_drift(
 }
 
 /// A direct edit in production by the user named `by_name` (name or username) at `at`: one
-/// seeded change, e.g. a picklist value added or FLS flipped. Updates `last_modified_by`.
+/// seeded change made in Setup (a picklist value added, a validation rule formula edited, FLS
+/// flipped, a layout section moved or a label reworded; never Apex, which production does not
+/// allow editing). Updates `last_modified_by`/`last_modified_date` of what it touched.
 pub fn production_edit(
     org: &mut Org,
     by_name: &str,
@@ -120,9 +122,14 @@ pub fn production_edit(
         })?;
     let mut rng = Rng::new(seed ^ 0x7072_6f64);
     let mut ed = Editor::new(&mut org.metadata, &user, at);
-    let first = rng.below(6);
-    (0..6)
-        .find_map(|i| change(&mut ed, &mut rng, (first + i) % 6))
+    // What an admin can do in production's Setup UI: Apex cannot be edited there.
+    const SETUP_CHANGES: [usize; 5] = [0, 1, 2, 4, 5];
+    let first = rng.below(SETUP_CHANGES.len());
+    (0..SETUP_CHANGES.len())
+        .find_map(|i| {
+            let kind = SETUP_CHANGES[(first + i) % SETUP_CHANGES.len()];
+            change(&mut ed, &mut rng, kind)
+        })
         .ok_or_else(|| crate::Error::Invalid("nothing in this org can be changed".into()))
 }
 
