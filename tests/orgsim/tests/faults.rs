@@ -208,7 +208,7 @@ async fn session_expiry_and_foreign_tokens() {
     let uat = uat["instance_url"].as_str().unwrap().to_owned();
     let set = http
         .put(format!("{}/_orgsim/settings", sim.login_url))
-        .json(&json!({"token_lifetime_secs": 1}))
+        .json(&json!({"token_lifetime_secs": 3}))
         .send()
         .await
         .unwrap();
@@ -227,6 +227,7 @@ async fn session_expiry_and_foreign_tokens() {
         .json()
         .await
         .unwrap();
+    let minted = Instant::now();
     let access = token["access_token"].as_str().unwrap();
     assert_eq!(limits(&prod, access).await.unwrap().status(), 200);
     // A prod token on the sandbox's instance is not a session there.
@@ -236,7 +237,8 @@ async fn session_expiry_and_foreign_tokens() {
         r.json::<Value>().await.unwrap()[0]["errorCode"],
         "INVALID_SESSION_ID"
     );
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let expiry = Duration::from_millis(3300);
+    tokio::time::sleep(expiry.saturating_sub(minted.elapsed())).await;
     let r = limits(&prod, access).await.unwrap();
     assert_eq!(r.status(), 401, "expired mid-session");
     assert_eq!(
