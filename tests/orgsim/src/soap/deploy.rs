@@ -409,6 +409,12 @@ async fn run(sim: Sim, id: String, user_id: String) {
     r.completed_date = Some(now());
     r.last_modified_date = now();
     job.finished_at_ms = Sim::now_ms();
+    // Only a validation that can still be quick-deployed needs its package.
+    let quick_deployable =
+        job.opts.check_only && job.result.status == DeployStatus::Succeeded && job.tests_ran_ok;
+    if !quick_deployable {
+        job.pkg = Arc::new(DeployPackage::default());
+    }
 }
 
 /// `checkDeployStatus(asyncProcessId, includeDetails)`.
@@ -490,7 +496,7 @@ pub fn deploy_recent_validation(
                     && Sim::now_ms().saturating_sub(j.finished_at_ms) <= VALIDATION_WINDOW_MS =>
             {
                 j.quick_deployed = true;
-                Some((j.pkg.clone(), j.opts.clone()))
+                Some((std::mem::take(&mut j.pkg), j.opts.clone()))
             }
             _ => None,
         }

@@ -3,8 +3,10 @@
 //! * A component whose type has child types (CustomObject, CustomLabels, Workflow, ...) is
 //!   **merged** into the org's file as Salesforce does: children named in the deployed file
 //!   are added or replaced (keyed by their id element), children it does not mention stay;
-//!   other elements the deployed file carries replace the org's. Any other component's
-//!   files replace the org's files.
+//!   other elements the deployed file carries replace the org's. A Profile merges the same way
+//!   by the keys of its collections (`fieldPermissions` by `field`, ...): a deploy applies
+//!   only the entries it carries (metadata-formats.md, marked UNCONFIRMED there). Any other
+//!   component's files replace the org's files.
 //! * Deletions come from the destructive manifests: `destructiveChanges.xml` and
 //!   `destructiveChangesPre.xml` run before the upserts, `destructiveChangesPost.xml` after.
 //!   A child member (`CustomField Obj.F`) is removed from its parent's file. A member that
@@ -105,7 +107,8 @@ pub fn merged_files(
     key: &ComponentKey,
     files: &BTreeMap<String, Vec<u8>>,
 ) -> BTreeMap<String, Vec<u8>> {
-    let has_children = registry::by_name(&key.type_name).is_some_and(|t| !t.children.is_empty());
+    let has_children = key.type_name == "Profile"
+        || registry::by_name(&key.type_name).is_some_and(|t| !t.children.is_empty());
     let Some(existing) = org.metadata.get(key).filter(|_| has_children) else {
         return files.clone();
     };
@@ -123,17 +126,33 @@ pub fn merged_files(
     out
 }
 
+/// The identity of a keyed entry of a merged file: a child component's id, or (Profile) the
+/// key of a keyed collection entry (`fieldPermissions` by `field`, ...).
+fn identity(t: &registry::MetadataType, n: &Node) -> Option<String> {
+    if let Some(ct) = t.child_by_element(&n.name) {
+        return n.child_text(ct.id_element).map(str::to_owned);
+    }
+    let c = t
+        .collection(&n.name)
+        .filter(|c| t.name == "Profile" && !c.key.is_empty())?;
+    Some(
+        c.key
+            .iter()
+            .map(|k| n.child_text(k).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\u{1}"),
+    )
+}
+
 fn merge(type_name: &str, mut old: Node, new: Node) -> Node {
     let Some(t) = registry::by_name(type_name) else {
         return new;
     };
     let mut replaced: Vec<String> = Vec::new();
     for child in new.children {
-        if let Some(ct) = t.child_by_element(&child.name) {
-            let id = child.child_text(ct.id_element).map(str::to_owned);
-            old.children.retain(|c| {
-                !(c.name == child.name && c.child_text(ct.id_element).map(str::to_owned) == id)
-            });
+        if let Some(id) = identity(t, &child) {
+            old.children
+                .retain(|c| !(c.name == child.name && identity(t, c).as_ref() == Some(&id)));
             old.children.push(child);
         } else {
             if !replaced.contains(&child.name) {
@@ -143,14 +162,11 @@ fn merge(type_name: &str, mut old: Node, new: Node) -> Node {
             old.children.push(child);
         }
     }
-    // Keep the retrieve order: element name, then children by their id.
+    // Keep the retrieve order: element name, then entries by their identity.
     old.children.sort_by(|a, b| {
-        let id = |n: &Node| {
-            t.child_by_element(&n.name)
-                .and_then(|ct| n.child_text(ct.id_element))
-                .map(str::to_owned)
-        };
-        a.name.cmp(&b.name).then_with(|| id(a).cmp(&id(b)))
+        a.name
+            .cmp(&b.name)
+            .then_with(|| identity(t, a).cmp(&identity(t, b)))
     });
     old
 }
@@ -328,6 +344,36 @@ mod tests {
             Some("B2")
         );
         assert_eq!(merged.child_text("label"), Some("Old"));
+    }
+
+    #[test]
+    fn profile_merge_is_by_collection_key() {
+        let old = xml::parse(
+            b"<Profile><fieldPermissions><editable>false</editable><field>A.X__c</field></fieldPermissions><fieldPermissions><editable>false</editable><field>A.Y__c</field></fieldPermissions><custom>true</custom></Profile>",
+        )
+        .unwrap();
+        let new = xml::parse(
+            b"<Profile><fieldPermissions><editable>true</editable><field>A.Y__c</field></fieldPermissions></Profile>",
+        )
+        .unwrap();
+        let merged = merge("Profile", old, new);
+        let perms: Vec<_> = merged
+            .children_named("fieldPermissions")
+            .map(|p| {
+                (
+                    p.child_text("field").unwrap().to_owned(),
+                    p.child_text("editable").unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            perms,
+            [
+                ("A.X__c".into(), "false".into()),
+                ("A.Y__c".into(), "true".into())
+            ]
+        );
+        assert_eq!(merged.child_text("custom"), Some("true"));
     }
 
     #[test]
