@@ -225,7 +225,7 @@ fn covers_every_common_type_and_field_type() {
 
 #[test]
 fn references_are_consistent_and_the_checker_catches_breaks() {
-    for (seed, n) in [(1, 60), (2, 300), (3, 2_000)] {
+    for (seed, n) in [(4, 1), (5, 12), (6, 40), (1, 60), (2, 300), (3, 2_000)] {
         let md = generate(&GenSpec::new(seed, n));
         let problems = check_integrity(&md);
         assert!(problems.is_empty(), "seed {seed} size {n}: {problems:#?}");
@@ -534,6 +534,36 @@ fn demo_orgs_tell_the_documented_story() {
         component_count(&dev.metadata),
         component_count(&uat.metadata) + 1 + 4 - 1
     );
+    // The story lists exactly these edits, and they are what Dev has on top of UAT.
+    let (_, story) = orgsim::generator::demo_orgs_with_story();
+    assert_eq!(
+        (story.prod.len(), story.release.len(), story.wip.len()),
+        (1, 7, 9)
+    );
+    assert!(story.prod[0].full_name == "Account.Customer_Tier__c");
+    for e in &story.wip {
+        match (e.op, e.type_name.as_str()) {
+            (DriftOp::Add, "CustomField") => {
+                let (obj, f) = e.full_name.split_once('.').unwrap();
+                assert!(
+                    field_names(&dev.metadata, obj).iter().any(|x| x == f),
+                    "{e:?}"
+                );
+                assert!(
+                    !field_names(&uat.metadata, obj).iter().any(|x| x == f),
+                    "{e:?}"
+                );
+            }
+            (DriftOp::Remove, _) | (DriftOp::Change, _) => {
+                assert_ne!(
+                    dev.metadata.get(&e.component).map(|c| &c.files),
+                    uat.metadata.get(&e.component).map(|c| &c.files),
+                    "{e:?}"
+                );
+            }
+            _ => assert!(dev.metadata.contains_key(&e.component), "{e:?}"),
+        }
+    }
     // Deterministic.
     let again = demo_orgs();
     for (a, b) in orgs.iter().zip(again.iter()) {

@@ -22,12 +22,15 @@
 //! * **Acme Dev** (`dev`, Sandbox) = UAT + work in progress by **Priya Shah** on 18 Nov 2026
 //!   ([`DEMO_WIP_AT`]): new field `Account.Drone_Certification__c` (Checkbox) plus a seeded
 //!   drift [`DEMO_WIP_DRIFT`] (4 additions, 1 removal, 3 changes).
+//!
+//! [`demo_orgs_with_story`] also returns every one of these edits as [`DriftEdit`]s
+//! ([`DemoStory`]): 1 in production, 7 in the release, 9 in Dev's work in progress.
 
-use super::drift::{DriftSpec, apply_drift, field_el};
+use super::drift::{DriftEdit, DriftOp, DriftSpec, apply_drift, field_el};
 use super::edits::{Editor, Metadata, key};
 use super::plan::{Field, Kind};
 use super::{GenSpec, generate_org};
-use crate::model::{Org, OrgKind, User};
+use crate::model::{ComponentKey, Org, OrgKind, User};
 
 pub const DEMO_SPEC_SEED: u64 = 2026;
 pub const DEMO_SPEC_COMPONENTS: usize = 400;
@@ -48,8 +51,22 @@ fn user<'a>(org: &'a Org, name: &str) -> &'a User {
         .unwrap_or(&org.users[0])
 }
 
+/// What was done to each demo org on top of the shared base, for assertions: `prod` holds Jo
+/// Martin's direct edit, `release` the UAT release (also in Dev), `wip` Dev's work in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoStory {
+    pub prod: Vec<DriftEdit>,
+    pub release: Vec<DriftEdit>,
+    pub wip: Vec<DriftEdit>,
+}
+
 /// Builds prod, uat and dev as documented in this module.
 pub fn demo_orgs() -> Vec<Org> {
+    demo_orgs_with_story().0
+}
+
+/// [`demo_orgs`] plus the list of edits that tell them apart.
+pub fn demo_orgs_with_story() -> (Vec<Org>, DemoStory) {
     let spec = GenSpec::new(DEMO_SPEC_SEED, DEMO_SPEC_COMPONENTS);
     let mut prod = generate_org("prod", "Acme Production", OrgKind::Production, &spec);
     let mut uat = generate_org("uat", "Acme UAT", OrgKind::Sandbox, &spec);
@@ -59,9 +76,15 @@ pub fn demo_orgs() -> Vec<Org> {
     let mut ed = Editor::new(&mut prod.metadata, &jo, DEMO_PROD_EDIT_AT);
     ed.add_picklist_values("Account", "Customer_Tier__c", &["Strategic"]);
     drop(ed);
+    let prod_edits = vec![change(
+        "CustomField",
+        "Account.Customer_Tier__c",
+        obj("Account"),
+        "added picklist value 'Strategic'",
+    )];
 
     let priya = user(&uat, "Priya Shah").clone();
-    release(&mut uat.metadata, &priya);
+    let release_edits = release(&mut uat.metadata, &priya);
 
     dev.metadata = uat.metadata.clone();
     let priya = user(&dev, "Priya Shah").clone();
@@ -73,11 +96,40 @@ pub fn demo_orgs() -> Vec<Org> {
     };
     ed.add_field("Account", field_el(&f));
     drop(ed);
-    apply_drift(&mut dev.metadata, &DEMO_WIP_DRIFT, &priya, DEMO_WIP_AT);
-    vec![prod, uat, dev]
+    let mut wip = vec![DriftEdit::new(
+        DriftOp::Add,
+        "CustomField",
+        "Account.Drone_Certification__c".into(),
+        obj("Account"),
+        "new field Drone Certification".into(),
+    )];
+    wip.extend(apply_drift(
+        &mut dev.metadata,
+        &DEMO_WIP_DRIFT,
+        &priya,
+        DEMO_WIP_AT,
+    ));
+    let story = DemoStory {
+        prod: prod_edits,
+        release: release_edits,
+        wip,
+    };
+    (vec![prod, uat, dev], story)
 }
 
-fn release(md: &mut Metadata, by: &User) {
+fn obj(name: &str) -> ComponentKey {
+    key("CustomObject", name)
+}
+
+fn change(ty: &str, full: &str, component: ComponentKey, detail: &str) -> DriftEdit {
+    DriftEdit::new(DriftOp::Change, ty, full.into(), component, detail.into())
+}
+
+fn add(ty: &str, full: &str, component: ComponentKey, detail: &str) -> DriftEdit {
+    DriftEdit::new(DriftOp::Add, ty, full.into(), component, detail.into())
+}
+
+fn release(md: &mut Metadata, by: &User) -> Vec<DriftEdit> {
     let mut ed = Editor::new(md, by, DEMO_RELEASE_AT);
     ed.add_picklist_values("Account", "Industry", &["Drones", "Robotics"]);
     let fleet = Field {
@@ -109,6 +161,51 @@ fn release(md: &mut Metadata, by: &User) {
         false,
         true,
     );
+    let layout = key("Layout", "Account-Account Layout");
+    vec![
+        change(
+            "StandardValueSet",
+            "Industry",
+            key("StandardValueSet", "Industry"),
+            "added values 'Drones', 'Robotics'",
+        ),
+        add(
+            "CustomField",
+            "Account.Fleet_Size__c",
+            obj("Account"),
+            "new field Fleet Size",
+        ),
+        add(
+            "CustomField",
+            "Opportunity.Robotics_Use_Case__c",
+            obj("Opportunity"),
+            "new field Robotics Use Case",
+        ),
+        add(
+            "ApexClass",
+            "IndustryClassifier",
+            key("ApexClass", "IndustryClassifier"),
+            "new class",
+        ),
+        add(
+            "ApexClass",
+            "IndustryClassifierTest",
+            key("ApexClass", "IndustryClassifierTest"),
+            "new test class",
+        ),
+        change(
+            "Layout",
+            "Account-Account Layout",
+            layout,
+            "Fleet Size added, sections swapped",
+        ),
+        change(
+            "Profile",
+            "Standard",
+            key("Profile", "Standard"),
+            "Account.Annual_Contract_Value__c editable=false",
+        ),
+    ]
 }
 
 const INDUSTRY_CLASSIFIER: &str = r#"/**

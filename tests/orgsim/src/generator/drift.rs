@@ -228,7 +228,14 @@ fn add(ed: &mut Editor, rng: &mut Rng, kind: usize) -> Option<DriftEdit> {
     let objs = custom_objects(ed);
     match kind {
         0 | 1 => {
-            let obj = pick(rng, &objs)?;
+            // Admins add fields to standard objects as often as to custom ones.
+            let targets: Vec<String> = ed
+                .keys_of("CustomObject")
+                .into_iter()
+                .map(|k| k.full_name)
+                .filter(|n| !n.ends_with("__mdt"))
+                .collect();
+            let obj = pick(rng, &targets)?;
             let o = ed.load(&key("CustomObject", &obj))?;
             let pools: [FieldPool; 5] = [
                 (names::TEXT, || Kind::Text(80)),

@@ -35,7 +35,7 @@ use crate::model::{Component, ComponentKey};
 
 pub use demo::{
     DEMO_PROD_EDIT_AT, DEMO_RELEASE_AT, DEMO_SPEC_COMPONENTS, DEMO_SPEC_SEED, DEMO_WIP_AT,
-    DEMO_WIP_DRIFT, demo_orgs,
+    DEMO_WIP_DRIFT, DemoStory, demo_orgs, demo_orgs_with_story,
 };
 pub use drift::{DriftEdit, DriftOp, DriftSpec, apply_drift, production_edit};
 pub use integrity::check_integrity;
