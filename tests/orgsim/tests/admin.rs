@@ -349,6 +349,41 @@ async fn binary_serves_a_config_and_writes_status() {
     let t = token(&login, "me@solo.test", "pw").await;
     let orgs = query(instance, &t, "SELECT OrganizationType FROM Organization").await;
     assert_eq!(orgs["records"][0]["OrganizationType"], "Developer Edition");
+
+    // The demo connected app accepts JWTs signed with the key given by --jwt-key.
+    let b64 = |bytes: &[u8]| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    };
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 120;
+    let claims =
+        json!({"iss": status["jwt"]["client_id"], "sub": "me@solo.test", "aud": login, "exp": exp});
+    let signed = format!(
+        "{}.{}",
+        b64(br#"{"alg":"RS256"}"#),
+        b64(claims.to_string().as_bytes())
+    );
+    let signature = {
+        use rsa::signature::{SignatureEncoding, Signer};
+        rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key)
+            .sign(signed.as_bytes())
+            .to_bytes()
+    };
+    let r = reqwest::Client::new()
+        .post(format!("{login}/services/oauth2/token"))
+        .form(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            ("assertion", &format!("{signed}.{}", b64(&signature))),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["instance_url"], instance);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
