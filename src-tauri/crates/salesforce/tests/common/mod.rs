@@ -80,10 +80,9 @@ pub async fn start(orgs: Vec<Value>) -> Env {
         &sim.sim,
         &AppSpec {
             client_id: APP.into(),
-            client_secret: None,
             public_key_pem: Some(public),
-            public_key_pem_file: None,
             callback_urls: vec!["http://localhost:*".into()],
+            ..AppSpec::default()
         },
     )
     .unwrap();
@@ -99,8 +98,10 @@ pub fn org(alias: &str) -> Value {
            "users": [{"username": format!("user@{alias}.test"), "password": PASSWORD}]})
 }
 
+/// A sandbox (deploys need no test coverage) with generated metadata.
 pub fn org_with_metadata(alias: &str, size: usize) -> Value {
     let mut o = org(alias);
+    o["kind"] = json!("sandbox");
     o["metadata"] = json!({"generator": {"seed": 7, "size": size}});
     o
 }
