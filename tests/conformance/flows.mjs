@@ -89,7 +89,7 @@ export async function webLogin(sim, user = USERS.prod) {
 /** A signed JWT bearer assertion for `username` (exp in seconds, 3 minutes ahead). */
 export function jwtAssertion(sim, username, overrides = {}) {
   return signJwt(overrides.privateKey ?? testKey().privateKey, {
-    iss: APP.clientId,
+    iss: overrides.clientId ?? APP.clientId,
     sub: username,
     aud: sim.loginUrl,
     exp: Math.floor(Date.now() / 1000) + 180,

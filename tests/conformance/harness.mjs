@@ -3,7 +3,8 @@
 // It builds nothing: it runs the binary at <repo>/target/debug/orgsim (override with env
 // ORGSIM_BIN), built beforehand with `cargo build -p orgsim`. It writes a temporary TOML
 // config (a Production and a Sandbox org from the generator, a user with a known password
-// in each, a connected app carrying this run's RSA public key for JWT), starts orgsim on
+// in each, a connected app carrying this run's certificate for JWT and one carrying the bare
+// public key), starts orgsim on
 // port 0 with --status-file, waits (bounded) for the status file, and on stop sends SIGINT,
 // then SIGKILL if it lingers. A process 'exit' hook kills the child if the runner dies first.
 
@@ -13,17 +14,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { deterministicRsaKey } from './keys.mjs';
+import { deterministicRsaKey, selfSignedCertificate } from './keys.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ORGSIM_BIN = process.env.ORGSIM_BIN || path.join(REPO_ROOT, 'target', 'debug', 'orgsim');
 
-/** The connected app every test logs in through (confidential client: has a secret). */
+/**
+ * The connected app every test logs in through: a confidential client (has a secret) with
+ * the run's self-signed certificate uploaded for JWT, as on Salesforce.
+ */
 export const APP = {
   clientId: 'orgfleet-conformance',
   clientSecret: 'conformance-secret-1f0c',
   redirectUri: 'http://localhost:1717/OauthRedirect',
 };
+/** A second app (JWT only) registered with the bare RSA public key instead of a certificate. */
+export const KEY_APP = { clientId: 'orgfleet-conformance-key' };
 
 /** Known users: one per org, added next to the generator's own users. */
 export const USERS = {
@@ -41,15 +47,19 @@ export const SUITE_TIMEOUT_MS = 180_000;
 
 const toml = (s) => JSON.stringify(s); // a JSON string is a valid TOML basic string
 
-function configText(publicKeyFile) {
+function configText(certificateFile, publicKeyFile) {
   return `# written by tests/conformance/harness.mjs
 token_lifetime_secs = 7200
 
 [[connected_apps]]
 client_id = ${toml(APP.clientId)}
 client_secret = ${toml(APP.clientSecret)}
-public_key_pem_file = ${toml(publicKeyFile)}
+public_key_pem_file = ${toml(certificateFile)}
 callback_urls = [${toml(APP.redirectUri)}]
+
+[[connected_apps]]
+client_id = ${toml(KEY_APP.clientId)}
+public_key_pem_file = ${toml(publicKeyFile)}
 
 [[orgs]]
 alias = "conf-prod"
@@ -82,6 +92,13 @@ export function testKey() {
   return keyCache;
 }
 
+let certCache;
+/** The self-signed certificate of testKey(), as uploaded to the connected app. */
+export function testCertificate() {
+  certCache ??= selfSignedCertificate(testKey());
+  return certCache;
+}
+
 /**
  * Starts orgsim. Resolves to
  * { loginUrl, prod, sandbox, status, admin(method, path, body), stop() } where prod/sandbox
@@ -94,9 +111,10 @@ export async function startOrgsim() {
     );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orgsim-conformance-'));
+  fs.writeFileSync(path.join(dir, 'app.crt'), testCertificate());
   fs.writeFileSync(path.join(dir, 'app.pub.pem'), testKey().publicKeyPem);
   const configFile = path.join(dir, 'orgsim.toml');
-  fs.writeFileSync(configFile, configText('app.pub.pem'));
+  fs.writeFileSync(configFile, configText('app.crt', 'app.pub.pem'));
   const statusFile = path.join(dir, 'status.json');
 
   const child = spawn(

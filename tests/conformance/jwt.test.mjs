@@ -7,7 +7,9 @@ import { after, before, describe, test } from 'node:test';
 
 import jsforce from 'jsforce';
 
-import { APP, HOOK_TIMEOUT_MS, startOrgsim, SUITE_TIMEOUT_MS, testKey, userOf, USERS } from './harness.mjs';
+import crypto from 'node:crypto';
+
+import { APP, HOOK_TIMEOUT_MS, KEY_APP, startOrgsim, SUITE_TIMEOUT_MS, testCertificate, testKey, userOf, USERS } from './harness.mjs';
 import { JWT_GRANT, jwtAssertion, jwtConnection } from './flows.mjs';
 import { deterministicRsaKey } from './keys.mjs';
 
@@ -34,6 +36,20 @@ describe('JWT bearer', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('the same seed gives the same key (deterministic test key)', () => {
     assert.equal(deterministicRsaKey('orgfleet-conformance-jwt').publicKeyPem, testKey().publicKeyPem);
     assert.notEqual(deterministicRsaKey('other-seed', 1024).publicKeyPem, testKey().publicKeyPem);
+  });
+
+  test('the connected app holds a valid self-signed certificate of the signing key', () => {
+    const cert = new crypto.X509Certificate(testCertificate());
+    assert.equal(cert.subject, 'CN=orgfleet-conformance');
+    assert.equal(cert.verify(testKey().publicKey), true);
+    assert.equal(cert.publicKey.export({ type: 'spki', format: 'pem' }), testKey().publicKeyPem);
+  });
+
+  test('an app registered with a bare public key accepts the same signature', async () => {
+    const client = new jsforce.OAuth2({ loginUrl: sim.loginUrl });
+    const assertion = jwtAssertion(sim, USERS.prod.username, { clientId: KEY_APP.clientId });
+    const res = await client.requestToken({ grant_type: JWT_GRANT, assertion });
+    assert.equal(res.instance_url, sim.prod.instance_url);
   });
 
   test('production user: session on the production instance, no refresh token', async () => {

@@ -107,6 +107,59 @@ export function deterministicRsaKey(seed = 'orgfleet-conformance', bits = 2048) 
   };
 }
 
+// ---- a minimal self-signed X.509 certificate (DER by hand; node:crypto cannot issue one) ----
+
+function derLength(n) {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes = [];
+  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+const tlv = (tag, ...parts) => {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from([tag]), derLength(body.length), body]);
+};
+const seq = (...parts) => tlv(0x30, ...parts);
+function derInt(n) {
+  let hex = BigInt(n).toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  let bytes = Buffer.from(hex, 'hex');
+  if (bytes[0] & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+  return tlv(0x02, bytes);
+}
+function derOid(oid) {
+  const [a, b, ...rest] = oid.split('.').map(Number);
+  const out = [40 * a + b];
+  for (const v of rest) {
+    const chunk = [v & 0x7f];
+    for (let x = v >> 7; x > 0; x >>= 7) chunk.unshift(0x80 | (x & 0x7f));
+    out.push(...chunk);
+  }
+  return tlv(0x06, Buffer.from(out));
+}
+const SHA256_WITH_RSA = seq(derOid('1.2.840.113549.1.1.11'), Buffer.from([0x05, 0x00]));
+const name = (cn) => seq(tlv(0x31, seq(derOid('2.5.4.3'), tlv(0x0c, Buffer.from(cn, 'utf8')))));
+
+/**
+ * A self-signed X.509 v3 certificate (PEM) for `keys`, as one uploads to a Salesforce
+ * connected app for the JWT flow. Fixed serial and validity, so it is deterministic too.
+ */
+export function selfSignedCertificate(keys, commonName = 'orgfleet-conformance') {
+  const tbs = seq(
+    tlv(0xa0, derInt(2)), // version v3
+    derInt(0x0c0ffee),
+    SHA256_WITH_RSA,
+    name(commonName),
+    seq(tlv(0x17, Buffer.from('200101000000Z')), tlv(0x17, Buffer.from('491231235959Z'))),
+    name(commonName),
+    keys.publicKey.export({ type: 'spki', format: 'der' }),
+  );
+  const signature = crypto.createSign('RSA-SHA256').update(tbs).sign(keys.privateKey);
+  const der = seq(tbs, SHA256_WITH_RSA, tlv(0x03, Buffer.from([0]), signature));
+  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
+}
+
 /** Signs a JWT bearer assertion (RS256) as a server-to-server integration would. */
 export function signJwt(privateKey, claims) {
   const header = Buffer.from(JSON.stringify({ alg: 'RS256' })).toString('base64url');

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import jsforce from 'jsforce';
+
 import { HOOK_TIMEOUT_MS, startOrgsim, SUITE_TIMEOUT_MS, USERS } from './harness.mjs';
 import { jwtConnection } from './flows.mjs';
 
@@ -222,6 +224,17 @@ describe('REST basics and CRUD', { timeout: SUITE_TIMEOUT_MS }, () => {
     }
     const org = await sb.query('SELECT Id FROM Organization');
     assert.equal(org.records[0].Id, sim.sandbox.id);
+  });
+
+  test('200 concurrent jsforce clients are all served', async () => {
+    const clients = Array.from({ length: 200 }, () => new jsforce.Connection({ instanceUrl: conn.instanceUrl, accessToken: conn.accessToken }));
+    const results = await Promise.all(
+      clients.map((c, i) => c.query(`SELECT Name FROM Account WHERE Name = '${expectedNames[i]}'`)),
+    );
+    assert.deepEqual(
+      results.map((r) => r.records[0]?.Name),
+      expectedNames.slice(0, 200),
+    );
   });
 
   test('create, retrieve, update and delete one record', async () => {

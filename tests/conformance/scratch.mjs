@@ -1,0 +1,30 @@
+import { startOrgsim, USERS } from './harness.mjs';
+import { jwtConnection } from './flows.mjs';
+const sim = await startOrgsim();
+const tryit = async (label, f) => { const t=Date.now(); try { const r = await f(); console.log(label, 'OK', Date.now()-t, JSON.stringify(r).slice(0,200)); } catch (e) { console.log(label, 'ERR', Date.now()-t, e.errorCode, e.name, e.message?.slice(0,200), e.code); } };
+try {
+  const { conn } = await jwtConnection(sim, USERS.prod);
+  const id = sim.prod.id;
+  await sim.admin('PUT', `/orgs/${id}/faults`, { error_rate: 1.0, error_status: 503 });
+  await tryit('503 rest', () => conn.query('SELECT Id FROM Organization'));
+  await tryit('503 soap', () => conn.metadata.describe());
+  await sim.admin('PUT', `/orgs/${id}/faults`, { error_rate: 1.0, error_status: 500 });
+  await tryit('500 rest', () => conn.query('SELECT Id FROM Organization'));
+  await tryit('500 soap', () => conn.metadata.describe());
+  await sim.admin('PUT', `/orgs/${id}/faults`, { latency_ms: 300 });
+  await tryit('latency', () => conn.query('SELECT Id FROM Organization'));
+  await sim.admin('PUT', `/orgs/${id}/faults`, { drop_rate: 1.0 });
+  await tryit('drop', () => conn.query('SELECT Id FROM Organization'));
+  await sim.admin('PUT', `/orgs/${id}/faults`, { timeout_rate: 1.0, hang_ms: 3000 });
+  await tryit('hang', () => conn.query('SELECT Id FROM Organization'));
+  await sim.admin('DELETE', `/orgs/${id}/faults`);
+  await sim.admin('PUT', `/orgs/${id}/faults`, { api_budget_exhausted: true });
+  await tryit('budget', () => conn.query('SELECT Id FROM Organization'));
+  await sim.admin('PUT', `/orgs/${id}/faults`, { retrieve_never_finishes: true, deploy_fail_component: 'ApexClass:Boom' });
+  conn.metadata.pollInterval = 100; conn.metadata.pollTimeout = 1500;
+  await tryit('retrieve never', () => conn.metadata.retrieve({ apiVersion: '60.0', singlePackage: true, unpackaged: { types: [{ name: 'ApexClass', members: ['*'] }], version: '60.0' } }).complete());
+  await sim.admin('DELETE', `/orgs/${id}/faults`);
+  await tryit('after', () => conn.query('SELECT Id FROM Organization'));
+  const log = await sim.admin('GET', `/requests?org=${id}&limit=5`);
+  console.log(log);
+} finally { await sim.stop(); }
