@@ -352,3 +352,56 @@ async fn quick_deploy_window_and_eligibility() {
     assert_eq!(last.child_text("runTestsEnabled").as_deref(), Some("false"));
     assert!(e.has("ApexClass", "FooTest"));
 }
+
+#[tokio::test]
+async fn check_status_polls_like_jsforce_complete() {
+    let e = env("chk5", "sandbox", 20).await;
+    let pkg = manifest(&[("ApexClass", &["Foo"])]);
+    let files = [
+        ("package.xml", pkg.as_str()),
+        ("classes/Foo.cls", FOO),
+        ("classes/Foo.cls-meta.xml", META),
+    ];
+    let id = e.deploy(&files, "").await;
+    let mut states = Vec::new();
+    for _ in 0..500 {
+        let body = format!("<checkStatus><asyncProcessId>{id}</asyncProcessId></checkStatus>");
+        let (status, xml) = e.call(&e.token, &body).await;
+        assert_eq!(status, 200, "{xml}");
+        let r = result_of(&xml);
+        assert_eq!(r.child_text("id").as_deref(), Some(id.as_str()));
+        let names: Vec<&str> = r.elements().map(|c| c.name.as_str()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| ["done", "id", "message", "state", "statusCode"].contains(n)),
+            "{names:?}"
+        );
+        let done = r.child_text("done").as_deref() == Some("true");
+        states.push(r.child_text("state").unwrap());
+        if done {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        states.last().map(String::as_str),
+        Some("Completed"),
+        "{states:?}"
+    );
+    assert!(
+        states.iter().any(|s| s == "Queued" || s == "InProgress"),
+        "{states:?}"
+    );
+    assert_eq!(
+        e.status(&id, false).await.child_text("status").as_deref(),
+        Some("Succeeded")
+    );
+    let (status, _) = e
+        .call(
+            &e.token,
+            "<checkStatus><asyncProcessId>0Af000000000009AAA</asyncProcessId></checkStatus>",
+        )
+        .await;
+    assert_eq!(status, 500);
+}

@@ -438,6 +438,70 @@ pub fn check_deploy_status(
     }
 }
 
+/// The `AsyncResult` view of a job, as `checkStatus` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsyncState {
+    pub done: bool,
+    /// `Queued`, `InProgress`, `Completed` or `Error`.
+    pub state: &'static str,
+    pub message: Option<String>,
+    pub status_code: Option<String>,
+}
+
+/// The `AsyncResult` state of a deploy of `org_id`: Pending → `Queued`, InProgress/Canceling →
+/// `InProgress`, any terminal status → `Completed` (the outcome is read with checkDeployStatus).
+pub fn deploy_async_state(sim: &Sim, org_id: &str, id: &str) -> Option<AsyncState> {
+    let all = jobs(sim).jobs.lock().expect("deploy jobs lock");
+    let job = all.get(id).filter(|j| j.org_id == org_id)?;
+    let state = match job.result.status {
+        DeployStatus::Pending => "Queued",
+        DeployStatus::InProgress | DeployStatus::Canceling => "InProgress",
+        _ => "Completed",
+    };
+    Some(AsyncState {
+        done: job.result.done(),
+        state,
+        message: None,
+        status_code: None,
+    })
+}
+
+/// `checkStatus(asyncProcessId*)` (deprecated, still in the v63 WSDL; jsforce's
+/// `deploy().complete()` and `retrieve().complete()` poll it). Deploy ids are answered here;
+/// other ids by `other` (the retrieve side); an id nobody knows faults `INVALID_ID_FIELD`.
+pub fn check_status_with(
+    sim: &Sim,
+    org_id: &str,
+    req: &SoapRequest,
+    other: impl Fn(&str) -> Option<AsyncState>,
+) -> Response {
+    let mut ids: Vec<String> = req
+        .body
+        .elements()
+        .map(|e| e.text().trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    ids.dedup();
+    let mut out = String::new();
+    for id in &ids {
+        let Some(st) = deploy_async_state(sim, org_id, id).or_else(|| other(id)) else {
+            return envelope::fault("INVALID_ID_FIELD", &format!("Invalid id: {id}"));
+        };
+        out.push_str(&render::async_state(id, &st));
+    }
+    envelope::ok("checkStatus", &out)
+}
+
+/// [`check_status_with`] for deploy ids only.
+pub fn check_status(
+    sim: &Sim,
+    org_id: &str,
+    _session: &SessionInfo,
+    req: &SoapRequest,
+) -> Response {
+    check_status_with(sim, org_id, req, |_| None)
+}
+
 /// `cancelDeploy(String)` (jsforce sends `<id>`).
 pub fn cancel_deploy(
     sim: &Sim,

@@ -42,6 +42,18 @@ pub fn async_result(id: &str) -> String {
     )
 }
 
+/// One `<result>` (`AsyncResult`) of `checkStatusResponse`.
+pub fn async_state(id: &str, st: &super::AsyncState) -> String {
+    let mut o = String::from("<result>");
+    el(&mut o, "done", st.done);
+    el(&mut o, "id", id);
+    opt(&mut o, "message", st.message.as_deref());
+    el(&mut o, "state", st.state);
+    opt(&mut o, "statusCode", st.status_code.as_deref());
+    o.push_str("</result>");
+    o
+}
+
 /// `<result>` of `cancelDeployResponse`.
 pub fn cancel_result(id: &str, done: bool) -> String {
     format!(

@@ -75,6 +75,7 @@ pub fn dispatch(sim: &Sim, org_id: &str, req: &SoapRequest) -> Response {
         "checkDeployStatus" => deploy::check_deploy_status,
         "cancelDeploy" => deploy::cancel_deploy,
         "deployRecentValidation" => deploy::deploy_recent_validation,
+        "checkStatus" => deploy::check_status,
         other => return envelope::unknown_operation(other),
     };
     match req.require_session(sim, org_id) {
