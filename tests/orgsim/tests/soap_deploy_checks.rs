@@ -134,13 +134,13 @@ async fn reference_checks_on_objects_permission_sets_and_profiles() {
             "PermissionSet",
             "Deals",
             "In field: field - no CustomField named Deal__c.Nope__c found",
-            Some("5"),
+            None,
         ),
         (
             "Profile",
             "Admin",
             "In field: apexClass - no ApexClass named Missing found",
-            Some("4"),
+            None,
         ),
         (
             "Profile",

@@ -265,6 +265,15 @@ fn descendants<'a>(root: &'a Node, path: &[&'a str]) -> Vec<&'a Node> {
     current
 }
 
+/// Profile/PermissionSet field, object and class rows come without a position (a recorded
+/// real row, forcedotcom/source-tracking README: Profile `In field: field - …` has none);
+/// record type rows keep theirs (deploy-errors.md row 13).
+fn unplaced(mut m: DeployMessage) -> DeployMessage {
+    m.line_number = None;
+    m.column_number = None;
+    m
+}
+
 fn check_permissions(
     schema: &Schema,
     root: &Node,
@@ -274,21 +283,21 @@ fn check_permissions(
     for n in descendants(root, &["fieldPermissions", "field"]) {
         let (o, f) = n.text.trim().split_once('.').unwrap_or((n.text.trim(), ""));
         if !schema.has_object(o) || !schema.has_field(o, f) {
-            rows.push(row(
+            rows.push(unplaced(row(
                 format!("In field: field - no CustomField named {o}.{f} found"),
                 n,
-            ));
+            )));
         }
     }
     for n in descendants(root, &["objectPermissions", "object"]) {
         if !schema.has_object(n.text.trim()) {
-            rows.push(row(
+            rows.push(unplaced(row(
                 format!(
                     "In field: field - no CustomObject named {} found",
                     n.text.trim()
                 ),
                 n,
-            ));
+            )));
         }
     }
     let rts = descendants(root, &["recordTypeVisibilities", "recordType"])
@@ -305,13 +314,13 @@ fn check_permissions(
     }
     for n in descendants(root, &["classAccesses", "apexClass"]) {
         if !schema.has_class(n.text.trim()) {
-            rows.push(row(
+            rows.push(unplaced(row(
                 format!(
                     "In field: apexClass - no ApexClass named {} found",
                     n.text.trim()
                 ),
                 n,
-            ));
+            )));
         }
     }
     rows
