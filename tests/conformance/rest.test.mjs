@@ -106,6 +106,18 @@ describe('query and queryMore', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.deepEqual(one.records.map((r) => r.Name), ['Conformance 01234']);
   });
 
+  test('parent relationship fields resolve through the referenced User', async () => {
+    const [seeder] = sim.prod.users; // admin API seeds are created by the org's first user
+    const res = await conn.query(
+      `SELECT Id, Owner.Name, CreatedBy.Name, CreatedBy.Username FROM Account WHERE Name = '${expectedNames[0]}'`,
+    );
+    const [row] = res.records;
+    assert.equal(row.Owner.Name, seeder.name);
+    assert.equal(row.CreatedBy.Name, seeder.name);
+    assert.equal(row.CreatedBy.Username, seeder.username);
+    assert.equal(row.CreatedBy.attributes.type, 'User');
+  });
+
   test('COUNT() answers totalSize without records', async () => {
     const res = await conn.query("SELECT COUNT() FROM Account WHERE Name LIKE 'Conformance %'");
     assert.equal(res.totalSize, SEEDED);
