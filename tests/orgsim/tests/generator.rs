@@ -198,6 +198,9 @@ fn covers_every_common_type_and_field_type() {
     ] {
         assert!(types.contains(t), "no {t} field in {types:?}");
     }
+    // Parent layouts list their children.
+    let account_layout = el(&md, "Layout", "Account-Account Layout");
+    assert!(account_layout.all("relatedLists").count() >= 3);
     // Business names, not Object1.
     assert!(
         md.keys()
@@ -374,6 +377,24 @@ fn drift_applies_exact_counts_and_keeps_integrity() {
             );
         }
     }
+    // Heavy removal keeps every reference (layouts, related lists, FLS, record types) intact.
+    let before = component_count(&md);
+    let heavy = DriftSpec {
+        seed: 9,
+        add: 0,
+        remove: 40,
+        change: 0,
+    };
+    let removed = apply_drift(&mut md.clone(), &heavy, &by, "2026-11-21T10:00:00.000Z");
+    let mut md2 = md.clone();
+    assert_eq!(
+        apply_drift(&mut md2, &heavy, &by, "2026-11-21T10:00:00.000Z"),
+        removed
+    );
+    assert_eq!(removed.len(), 40);
+    assert_eq!(component_count(&md2), before - 40);
+    let problems = check_integrity(&md2);
+    assert!(problems.is_empty(), "{problems:#?}");
     // Deterministic.
     let mut again = org.metadata.clone();
     assert_eq!(

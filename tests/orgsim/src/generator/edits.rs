@@ -262,10 +262,39 @@ impl<'a> Editor<'a> {
             self.store(&lk, &l);
         }
         let full = format!("{obj}.{api}");
+        self.remove_from_related_lists(obj, api);
         self.retain_in_security(&full, |e| {
             !(e.name == "fieldPermissions" && e.child_text("field") == full)
         });
         true
+    }
+
+    /// Drops the related list a lookup field fed and the field's column in other related
+    /// lists of its object, on every layout.
+    fn remove_from_related_lists(&mut self, obj: &str, api: &str) {
+        let rel = format!("{obj}.{api}");
+        let prefix = format!("{obj}.");
+        for lk in self.keys_of("Layout") {
+            if !self.mentions(&lk, api) {
+                continue;
+            }
+            let Some(l) = self.cached(&lk) else { continue };
+            let before = l.children.len();
+            l.children
+                .retain(|c| !(c.name == "relatedLists" && c.child_text("relatedList") == rel));
+            let mut changed = l.children.len() != before;
+            for c in l.children.iter_mut().filter(|c| {
+                c.name == "relatedLists" && c.child_text("relatedList").starts_with(&prefix)
+            }) {
+                let n = c.children.len();
+                c.children
+                    .retain(|x| !(x.name == "fields" && x.text == api));
+                changed |= c.children.len() != n;
+            }
+            if changed {
+                self.mark(&lk);
+            }
+        }
     }
 
     /// Keeps only the entries `keep` accepts in every profile and permission set that
@@ -482,4 +511,55 @@ impl<'a> Editor<'a> {
 /// Whether any text in the tree contains `needle`.
 fn el_mentions(el: &El, needle: &str) -> bool {
     el.text.contains(needle) || el.children.iter().any(|c| el_mentions(c, needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generator::{GenSpec, check_integrity, generate};
+
+    fn user() -> User {
+        User {
+            id: crate::ids::make_id("005", 1),
+            username: "u@x.test".into(),
+            name: "Editor Test".into(),
+            email: "u@x.test".into(),
+            password: String::new(),
+            profile_name: "System Administrator".into(),
+            is_active: true,
+        }
+    }
+
+    /// Deleting a lookup removes the related list it fed on the parent's layout, like
+    /// Salesforce does, and leaves no dangling reference anywhere.
+    #[test]
+    fn removing_a_lookup_cleans_parent_related_lists() {
+        let mut md = generate(&GenSpec::new(21, 1_000));
+        let layout = key("Layout", "Account-Account Layout");
+        let rel = {
+            let l = El::parse(md[&layout].files.values().next().unwrap()).unwrap();
+            l.all("relatedLists")
+                .next()
+                .unwrap()
+                .child_text("relatedList")
+                .to_owned()
+        };
+        let (child, field) = rel.split_once('.').unwrap();
+        let by = user();
+        let mut ed = Editor::new(&mut md, &by, "2026-11-21T10:00:00.000Z");
+        assert!(ed.remove_field(child, field));
+        assert!(!ed.remove_field(child, field), "already gone");
+        drop(ed);
+        let text = String::from_utf8_lossy(md[&layout].files.values().next().unwrap()).into_owned();
+        assert!(!text.contains(&format!("<relatedList>{rel}</relatedList>")));
+        assert_eq!(md[&layout].last_modified_by_name, "Editor Test");
+        // Apex still names the field, so integrity reports exactly those uses.
+        let problems = check_integrity(&md);
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.contains("uses unknown") && p.contains(field)),
+            "{problems:#?}"
+        );
+    }
 }

@@ -159,6 +159,18 @@ pub fn check_integrity(metadata: &BTreeMap<ComponentKey, Component>) -> Vec<Stri
                 if !ix.fields.contains_key(obj) {
                     problems.push(format!("{from}: object {obj} does not exist"));
                 }
+                for rl in el.all("relatedLists") {
+                    let target = rl.child_text("relatedList");
+                    let (child, field) = target.split_once('.').unwrap_or((target, ""));
+                    if child.ends_with("__c") && !ix.fields.contains_key(child) {
+                        problems.push(format!("{from}: related list of missing object {child}"));
+                        continue;
+                    }
+                    check_field(&mut problems, &from, child, field);
+                    for c in rl.all("fields") {
+                        check_field(&mut problems, &from, child, &c.text);
+                    }
+                }
                 for s in el.all("layoutSections") {
                     for c in s.all("layoutColumns") {
                         for i in c.all("layoutItems") {

@@ -176,6 +176,7 @@ pub fn generate(spec: &GenSpec) -> BTreeMap<ComponentKey, Component> {
     let mut add = |ty: &str, name: &str, files: Vec<(String, Vec<u8>)>| {
         out.push((ComponentKey::new(ty, name), files))
     };
+    let related = objects::related_lists(&p.objs);
     for o in &p.objs {
         add(
             "CustomObject",
@@ -190,7 +191,10 @@ pub fn generate(spec: &GenSpec) -> BTreeMap<ComponentKey, Component> {
             add(
                 "Layout",
                 &l,
-                vec![(format!("layouts/{l}.layout"), objects::render_layout(o))],
+                vec![(
+                    format!("layouts/{l}.layout"),
+                    objects::render_layout(o, related.get(&o.api).map_or(&[], Vec::as_slice)),
+                )],
             );
         }
         if o.flow {

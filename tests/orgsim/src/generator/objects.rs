@@ -4,6 +4,8 @@
 //! Element order follows Salesforce: `fullName` first, everything else alphabetical; children
 //! sorted by `fullName`.
 
+use std::collections::BTreeMap;
+
 use super::plan::{Field, Kind, Obj};
 use super::xml::XmlWriter;
 
@@ -298,7 +300,40 @@ fn name_field(o: &Obj) -> &'static str {
     }
 }
 
-pub fn render_layout(o: &Obj) -> Vec<u8> {
+/// A related list on a parent's layout: (child object, its lookup field, columns).
+pub type RelatedList = (String, String, Vec<String>);
+
+/// Related lists per parent object: every child's Lookup/MasterDetail, in plan order, at most
+/// eight per parent (real layouts show a handful).
+pub fn related_lists(objs: &[Obj]) -> BTreeMap<String, Vec<RelatedList>> {
+    let mut out: BTreeMap<String, Vec<RelatedList>> = BTreeMap::new();
+    for child in objs.iter().filter(|o| !o.mdt) {
+        for f in &child.fields {
+            let (Kind::Lookup { to, .. } | Kind::MasterDetail { to, .. }) = &f.kind else {
+                continue;
+            };
+            let lists = out.entry(to.clone()).or_default();
+            if lists.len() >= 8 {
+                continue;
+            }
+            let columns = std::iter::once("NAME".to_owned())
+                .chain(
+                    child
+                        .fields
+                        .iter()
+                        .filter(|c| c.api != f.api && c.api.ends_with("__c"))
+                        .filter(|c| !matches!(c.kind, Kind::LongText(_) | Kind::Multi(_)))
+                        .take(3)
+                        .map(|c| c.api.clone()),
+                )
+                .collect();
+            lists.push((child.api.clone(), f.api.clone(), columns));
+        }
+    }
+    out
+}
+
+pub fn render_layout(o: &Obj, related: &[RelatedList]) -> Vec<u8> {
     let mut w = XmlWriter::new("Layout");
     let mut items: Vec<(&str, &str)> = vec![(name_field(o), "Required")];
     if o.detail_of.is_none() && o.api != "Case" {
@@ -360,6 +395,14 @@ pub fn render_layout(o: &Obj) -> Vec<u8> {
     }
     w.leaf("style", "TwoColumnsTopToBottom")
         .close("layoutSections");
+    for (child, field, columns) in related {
+        w.open("relatedLists");
+        for c in columns {
+            w.leaf("fields", c);
+        }
+        w.leaf("relatedList", &format!("{child}.{field}"))
+            .close("relatedLists");
+    }
     w.leaf_bool("showEmailCheckbox", false)
         .leaf_bool("showHighlightsPanel", false);
     w.leaf_bool("showInteractionLogPanel", false)
