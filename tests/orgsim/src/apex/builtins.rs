@@ -376,7 +376,7 @@ fn math(f: &str, args: &[Value], pos: Pos) -> R<Value> {
     Ok(match f {
         "abs" => {
             if let Value::Int(n) = a {
-                Value::Int(n.abs())
+                Value::Int(n.wrapping_abs())
             } else {
                 Value::Dec(x.abs())
             }
@@ -395,7 +395,7 @@ fn math(f: &str, args: &[Value], pos: Pos) -> R<Value> {
             if y == 0 {
                 return Err(Thrown::new("System.MathException", "Divide by 0", pos));
             }
-            Value::Int((x as i64) % y)
+            Value::Int((x as i64).wrapping_rem(y))
         }
         "round" => Value::Int(x.round() as i64),
         "floor" => Value::Dec(x.floor()),

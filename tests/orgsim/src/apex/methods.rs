@@ -91,8 +91,27 @@ fn string_method(s: &str, m: &str, args: &[Value], pos: Pos) -> R<Value> {
                 .map(|c| c.to_uppercase().chain(chars[1..].iter().copied()).collect())
                 .unwrap_or_default(),
         ),
-        "repeat" => Value::Str(s.repeat(int_arg(args, 0, pos)?.max(0) as usize)),
-        "replace" | "replaceall" => Value::Str(s.replace(&a0()?, &str_arg(args, 1, pos)?)),
+        "repeat" => {
+            let n = int_arg(args, 0, pos)?.max(0) as usize;
+            let size = s.len().saturating_mul(n);
+            if size > super::ops::MAX_STRING {
+                return Err(super::ops::heap_exceeded(size, pos));
+            }
+            Value::Str(s.repeat(n))
+        }
+        "replace" | "replaceall" => {
+            let (from, to) = (a0()?, str_arg(args, 1, pos)?);
+            let hits = if from.is_empty() {
+                chars.len() + 1
+            } else {
+                s.matches(from.as_str()).count()
+            };
+            let size = s.len().saturating_add(hits.saturating_mul(to.len()));
+            if size > super::ops::MAX_STRING {
+                return Err(super::ops::heap_exceeded(size, pos));
+            }
+            Value::Str(s.replace(&from, &to))
+        }
         "split" => {
             let sep = a0()?;
             let parts: Vec<Value> = if sep.is_empty() {
@@ -193,11 +212,24 @@ fn list_method(l: &Rc<RefCell<Vec<Value>>>, m: &str, args: Vec<Value>, pos: Pos)
         }
         "clone" => Value::list(l.borrow().clone()),
         "sort" => {
-            l.borrow_mut()
-                .sort_by(|a, b| match (a.as_f64(), b.as_f64()) {
-                    (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-                    _ => a.display().cmp(&b.display()),
-                });
+            // Sort a copy: elements may refer back to this list.
+            let items = l.borrow().clone();
+            let mut keyed: Vec<(Option<f64>, String, Value)> = items
+                .into_iter()
+                .map(|v| {
+                    let text = if v.as_f64().is_some() {
+                        String::new()
+                    } else {
+                        v.display()
+                    };
+                    (v.as_f64(), text, v)
+                })
+                .collect();
+            keyed.sort_by(|a, b| match (a.0, b.0) {
+                (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+                _ => a.1.cmp(&b.1),
+            });
+            *l.borrow_mut() = keyed.into_iter().map(|(_, _, v)| v).collect();
             Value::Null
         }
         _ => return Err(no_method("List", m, pos)),

@@ -7,6 +7,17 @@ use super::builtins::npe;
 use super::interp::{R, Thrown};
 use super::value::Value;
 
+/// Longest string a block may build (Apex's 6 MB synchronous heap).
+pub const MAX_STRING: usize = 6_000_000;
+
+pub fn heap_exceeded(size: usize, pos: Pos) -> Thrown {
+    Thrown::new(
+        "System.LimitException",
+        format!("Apex heap size too large: {size}"),
+        pos,
+    )
+}
+
 pub fn unary(op: &str, v: Value, pos: Pos) -> R<Value> {
     match (op, v) {
         ("!", Value::Bool(b)) => Ok(Value::Bool(!b)),
@@ -38,7 +49,11 @@ pub fn binary(op: &str, l: Value, r: Value, pos: Pos) -> R<Value> {
             return Ok(Value::Bool(same == (op == "===")));
         }
         "+" if matches!(l, Value::Str(_)) || matches!(r, Value::Str(_)) => {
-            return Ok(Value::Str(format!("{}{}", l.display(), r.display())));
+            let joined = format!("{}{}", l.display(), r.display());
+            if joined.len() > MAX_STRING {
+                return Err(heap_exceeded(joined.len(), pos));
+            }
+            return Ok(Value::Str(joined));
         }
         "&" | "|" | "^" => {
             if let (Value::Bool(a), Value::Bool(b)) = (&l, &r) {
@@ -89,8 +104,8 @@ pub fn binary(op: &str, l: Value, r: Value, pos: Pos) -> R<Value> {
                 "/" | "%" if b == 0 => {
                     return Err(Thrown::new("System.MathException", "Divide by 0", pos));
                 }
-                "/" => a / b,
-                "%" => a % b,
+                "/" => a.wrapping_div(b),
+                "%" => a.wrapping_rem(b),
                 _ => return Err(bad_op(op, &l, &r, pos)),
             }));
         }

@@ -62,6 +62,7 @@ impl Parser {
             return self.unary();
         }
         let mut left = self.binary(level + 1)?;
+        let mut chain = 0usize;
         loop {
             if level == 6 && self.is_kw("instanceof") {
                 let pos = self.here();
@@ -80,6 +81,15 @@ impl Parser {
             };
             let pos = self.here();
             self.pos += 1;
+            // Each operator deepens the left-leaning tree by one level.
+            chain += 1;
+            if self.depth + chain >= super::parser::MAX_DEPTH * 4 {
+                return Err(CompileError::new(
+                    pos.line,
+                    pos.column,
+                    "Expression is too deeply nested.",
+                ));
+            }
             let right = self.binary(level + 1)?;
             left = Expr::Binary {
                 op,
@@ -92,6 +102,10 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Expr, CompileError> {
+        self.nested(Self::unary_inner)
+    }
+
+    fn unary_inner(&mut self) -> Result<Expr, CompileError> {
         let pos = self.here();
         match self.peek().tok {
             Tok::Punct(op @ ("!" | "-" | "+")) => {

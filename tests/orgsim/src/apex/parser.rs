@@ -7,7 +7,11 @@ use super::lexer::{Tok, Token, lex};
 
 pub fn parse_program(src: &str) -> Result<Vec<Stmt>, CompileError> {
     let tokens = lex(src)?;
-    let mut p = Parser { tokens, pos: 0 };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let mut out = Vec::new();
     while p.peek().tok != Tok::Eof {
         out.push(p.statement()?);
@@ -18,7 +22,13 @@ pub fn parse_program(src: &str) -> Result<Vec<Stmt>, CompileError> {
 pub struct Parser {
     pub tokens: Vec<Token>,
     pub pos: usize,
+    /// Current nesting (statements, unary operands, binary chains), bounded so hostile code
+    /// cannot exhaust the stack of the parser or the evaluator.
+    pub depth: usize,
 }
+
+/// Deepest nesting the parser accepts.
+pub const MAX_DEPTH: usize = 200;
 
 const MODIFIERS: &[&str] = &[
     "public",
@@ -173,7 +183,30 @@ impl Parser {
         Ok(out)
     }
 
+    /// Runs `f` one nesting level deeper; too deep is a compile error at the current token.
+    pub fn nested<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, CompileError>,
+    ) -> Result<T, CompileError> {
+        if self.depth >= MAX_DEPTH {
+            let t = self.peek();
+            return Err(CompileError::new(
+                t.line,
+                t.column,
+                "Expression is too deeply nested.",
+            ));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
     pub fn statement(&mut self) -> Result<Stmt, CompileError> {
+        self.nested(Self::statement_inner)
+    }
+
+    fn statement_inner(&mut self) -> Result<Stmt, CompileError> {
         let pos = self.here();
         if self.is_punct("{") {
             return Ok(Stmt::Block(self.block()?));

@@ -338,3 +338,48 @@ fn derived_objects_are_queryable_not_writable() {
         Some("System.DmlException: DML operation Update not allowed on User")
     );
 }
+
+/// Runs like the Tooling layer does: on a thread with a 64 MB stack.
+fn run_big(code: String) -> Outcome {
+    std::thread::Builder::new()
+        .stack_size(64 * 1024 * 1024)
+        .spawn(move || execute_anonymous(&code, &mut org(), &user()))
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+#[test]
+fn hostile_code_fails_cleanly() {
+    let deep = format!("Integer x = {}1{};", "(".repeat(5000), ")".repeat(5000));
+    let o = run_big(deep);
+    assert_eq!(
+        o.compile_problem.as_deref(),
+        Some("Expression is too deeply nested.")
+    );
+    let chain = format!("Integer x = 1{};", " + 1".repeat(20_000));
+    assert!(!run_big(chain).compiled);
+    let ok_chain = format!("Integer x = 0{};\nSystem.debug(x);", " + 1".repeat(300));
+    assert_eq!(debugs(&run_big(ok_chain)), ["300"]);
+    let bangs = format!("Boolean b = {}true;", "!".repeat(100_000));
+    assert!(!run_big(bangs).compiled);
+    let o = run_big("List<Object> l = new List<Object>{1};\nl.add(l); l.add(l); l.add(l);\nSystem.debug(l.size());\nString s = String.valueOf(l);\nSystem.debug(l == l);\nl.sort();".into());
+    assert!(o.success, "{o:?}");
+    let o = run_big("Integer m = -9223372036854775807 - 1;\nSystem.debug(m / -1);\nSystem.debug(Math.abs(m));\nSystem.debug(Math.mod(m, -1));".into());
+    assert!(o.success, "{o:?}");
+    let o = run_big("String s = 'ab'.repeat(2000000000);".into());
+    assert_eq!(
+        o.exception_message.as_deref(),
+        Some("System.LimitException: Apex heap size too large: 4000000000")
+    );
+    let o = run_big("String s = 'x';\nfor (Integer i = 0; i < 40; i++) { s = s + s; }".into());
+    assert!(
+        o.exception_message
+            .unwrap()
+            .starts_with("System.LimitException: Apex heap size too large")
+    );
+    let o = run_big(
+        "String s = 'aaaa'.replace('', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb');".into(),
+    );
+    assert!(o.success);
+}

@@ -6,6 +6,13 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value as Json};
 
+/// Collections may contain themselves (`l.add(l)`); rendering stops this deep.
+const MAX_NESTING: usize = 32;
+/// Work (nodes + string bytes) one rendering or comparison may spend: Apex's 6 MB heap.
+const BUDGET: usize = 6_000_000;
+/// Budget one collection/sObject node costs (its heap overhead, roughly).
+const NODE_COST: usize = 64;
+
 #[derive(Debug, Clone)]
 pub struct SObj {
     pub sobject: String,
@@ -65,25 +72,42 @@ impl Value {
 
     /// `String.valueOf(v)` / `System.debug(v)` rendering.
     pub fn display(&self) -> String {
+        self.display_at(0, &mut BUDGET.clone())
+    }
+
+    /// Renders with a work budget (nodes + bytes): collections can contain themselves.
+    fn display_at(&self, depth: usize, budget: &mut usize) -> String {
+        if depth > MAX_NESTING || *budget == 0 {
+            return "...".into();
+        }
+        *budget = budget.saturating_sub(NODE_COST);
+        let d = depth + 1;
         match self {
             Value::Null => "null".into(),
             Value::Bool(b) => b.to_string(),
             Value::Int(n) => n.to_string(),
             Value::Dec(d) => format_decimal(*d),
-            Value::Str(s) => s.clone(),
+            Value::Str(s) => {
+                *budget = budget.saturating_sub(s.len());
+                s.clone()
+            }
             Value::List(l) => {
-                let items: Vec<String> = l.borrow().iter().map(Value::display).collect();
+                let items: Vec<String> =
+                    l.borrow().iter().map(|v| v.display_at(d, budget)).collect();
                 format!("({})", items.join(", "))
             }
             Value::Set(l) => {
-                let items: Vec<String> = l.borrow().iter().map(Value::display).collect();
+                let items: Vec<String> =
+                    l.borrow().iter().map(|v| v.display_at(d, budget)).collect();
                 format!("{{{}}}", items.join(", "))
             }
             Value::Map(m) => {
                 let items: Vec<String> = m
                     .borrow()
                     .iter()
-                    .map(|(k, v)| format!("{}={}", k.display(), v.display()))
+                    .map(|(k, v)| {
+                        format!("{}={}", k.display_at(d, budget), v.display_at(d, budget))
+                    })
                     .collect();
                 format!("{{{}}}", items.join(", "))
             }
@@ -93,7 +117,7 @@ impl Value {
                     .fields
                     .iter()
                     .filter(|(k, _)| *k != "attributes")
-                    .map(|(k, v)| format!("{k}={}", json_to_value(v).display()))
+                    .map(|(k, v)| format!("{k}={}", json_to_value(v).display_at(d, budget)))
                     .collect();
                 format!("{}:{{{}}}", s.sobject, items.join(", "))
             }
@@ -120,6 +144,14 @@ impl Value {
     /// Apex `==`: strings compare case-insensitively, numbers by value, sObjects and
     /// collections by content.
     pub fn apex_eq(&self, other: &Value) -> bool {
+        self.eq_at(other, 0, &mut BUDGET.clone())
+    }
+
+    fn eq_at(&self, other: &Value, depth: usize, budget: &mut usize) -> bool {
+        if depth > MAX_NESTING || *budget == 0 {
+            return false;
+        }
+        *budget = budget.saturating_sub(NODE_COST);
         match (self, other) {
             (Value::Null, Value::Null) => true,
             (Value::Null, _) | (_, Value::Null) => false,
@@ -128,7 +160,10 @@ impl Value {
             (a, b) if a.as_f64().is_some() && b.as_f64().is_some() => a.as_f64() == b.as_f64(),
             (Value::List(a), Value::List(b)) | (Value::Set(a), Value::Set(b)) => {
                 let (a, b) = (a.borrow(), b.borrow());
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.apex_eq(y))
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|(x, y)| x.eq_at(y, depth + 1, budget))
             }
             (Value::SObject(a), Value::SObject(b)) => {
                 let (a, b) = (a.borrow(), b.borrow());
@@ -148,6 +183,15 @@ impl Value {
     }
 
     pub fn to_json(&self) -> Json {
+        self.json_at(0, &mut BUDGET.clone())
+    }
+
+    fn json_at(&self, depth: usize, budget: &mut usize) -> Json {
+        if depth > MAX_NESTING || *budget == 0 {
+            return Json::Null;
+        }
+        *budget = budget.saturating_sub(NODE_COST);
+        let d = depth + 1;
         match self {
             Value::Null => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
@@ -155,14 +199,18 @@ impl Value {
             Value::Dec(d) => serde_json::Number::from_f64(*d)
                 .map(Json::Number)
                 .unwrap_or(Json::Null),
-            Value::Str(s) | Value::Level(s) => Json::String(s.clone()),
+            Value::Str(s) | Value::Level(s) => {
+                *budget = budget.saturating_sub(s.len());
+                Json::String(s.clone())
+            }
             Value::List(l) | Value::Set(l) => {
-                Json::Array(l.borrow().iter().map(Value::to_json).collect())
+                Json::Array(l.borrow().iter().map(|v| v.json_at(d, budget)).collect())
             }
             Value::Map(m) => {
                 let mut out = Map::new();
                 for (k, v) in m.borrow().iter() {
-                    out.insert(k.display(), v.to_json());
+                    let key = k.display_at(d, budget);
+                    out.insert(key, v.json_at(d, budget));
                 }
                 Json::Object(out)
             }

@@ -365,7 +365,7 @@ pub fn parse_datetime(raw: &str) -> Option<OffsetDateTime> {
     }
     // `+0000` offset without colon.
     let b = raw.as_bytes();
-    if b.len() >= 5 {
+    if b.len() >= 5 && raw.is_ascii() {
         let tail = &raw[raw.len() - 5..];
         if (tail.starts_with('+') || tail.starts_with('-'))
             && tail[1..].chars().all(|c| c.is_ascii_digit())

@@ -15,6 +15,7 @@ pub fn parse(text: &str) -> Result<Query, SoqlError> {
         text,
         tokens,
         pos: 0,
+        depth: 0,
     };
     p.query()
 }
@@ -34,6 +35,27 @@ struct Parser<'a> {
     text: &'a str,
     tokens: Vec<Token>,
     pos: usize,
+    /// Nesting of parentheses / NOT, bounded so hostile queries cannot exhaust the stack.
+    depth: usize,
+}
+
+/// Deepest nesting of parentheses and NOT accepted in a WHERE clause.
+const MAX_DEPTH: usize = 100;
+
+/// Joins operands into a balanced tree (AND/OR are associative), so walkers recurse
+/// O(log n) deep even for long `a OR b OR ...` chains; in-order evaluation is unchanged.
+fn balanced(
+    mut items: Vec<Condition>,
+    join: fn(Box<Condition>, Box<Condition>) -> Condition,
+) -> Condition {
+    if items.len() == 1 {
+        return items.remove(0);
+    }
+    let right = items.split_off(items.len() / 2);
+    join(
+        Box::new(balanced(items, join)),
+        Box::new(balanced(right, join)),
+    )
 }
 
 impl Parser<'_> {
@@ -218,24 +240,39 @@ impl Parser<'_> {
     }
 
     fn or_expr(&mut self) -> Result<Condition, SoqlError> {
-        let mut left = self.and_expr()?;
+        let mut items = vec![self.and_expr()?];
         while self.eat_kw("OR") {
-            let right = self.and_expr()?;
-            left = Condition::Or(Box::new(left), Box::new(right));
+            items.push(self.and_expr()?);
         }
-        Ok(left)
+        Ok(balanced(items, Condition::Or))
     }
 
     fn and_expr(&mut self) -> Result<Condition, SoqlError> {
-        let mut left = self.unary()?;
+        let mut items = vec![self.unary()?];
         while self.eat_kw("AND") {
-            let right = self.unary()?;
-            left = Condition::And(Box::new(left), Box::new(right));
+            items.push(self.unary()?);
         }
-        Ok(left)
+        Ok(balanced(items, Condition::And))
     }
 
     fn unary(&mut self) -> Result<Condition, SoqlError> {
+        if self.depth >= MAX_DEPTH {
+            let t = self.peek();
+            return Err(SoqlError::located(
+                "MALFORMED_QUERY",
+                self.text,
+                t.row,
+                t.column,
+                "expression is nested too deeply".into(),
+            ));
+        }
+        self.depth += 1;
+        let r = self.unary_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn unary_inner(&mut self) -> Result<Condition, SoqlError> {
         if self.eat_kw("NOT") {
             return Ok(Condition::Not(Box::new(self.unary()?)));
         }

@@ -279,3 +279,38 @@ fn binds_resolve_values_and_lists() {
     assert_eq!(got, ["Acme", "Gamma"]);
     assert!(q.bind(&|_| None).is_err());
 }
+
+#[test]
+fn hostile_queries_fail_cleanly() {
+    let deep = format!(
+        "SELECT Id FROM Account WHERE {}Name = 'x'{}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    assert_eq!(parse(&deep).unwrap_err().error_code(), "MALFORMED_QUERY");
+    let nots = format!(
+        "SELECT Id FROM Account WHERE {}Name = 'x'",
+        "NOT ".repeat(10_000)
+    );
+    assert_eq!(parse(&nots).unwrap_err().error_code(), "MALFORMED_QUERY");
+    // Long OR chains are fine (and evaluate without deep recursion).
+    let terms: Vec<String> = (0..20_000).map(|i| format!("Name = 'n{i}'")).collect();
+    let q = parse(&format!(
+        "SELECT Name FROM Account WHERE {} OR Name = 'Gamma'",
+        terms.join(" OR ")
+    ))
+    .unwrap();
+    let out = execute(&q, &rows()).unwrap();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0]["Name"], "Gamma");
+    // Non-ASCII values never break datetime sniffing while ordering.
+    let mut r = rows();
+    r[0].insert("Name".into(), json!("Ünïcödé ñame ✓✓"));
+    r[1].insert("Name".into(), json!("日本語の名前です"));
+    let out = execute(
+        &parse("SELECT Name FROM Account WHERE Name != '2020-01-01' ORDER BY Name").unwrap(),
+        &r,
+    )
+    .unwrap();
+    assert_eq!(out.len(), 3);
+}

@@ -16,6 +16,9 @@ use super::{auth, error, store, with_tooling};
 use crate::apex::Outcome;
 use crate::server::{OrgScope, Sim};
 
+/// Stack of the thread that runs one anonymous block.
+const APEX_STACK: usize = 64 * 1024 * 1024;
+
 /// What one run produced.
 #[derive(Debug, Clone)]
 pub struct RunResult {
@@ -40,13 +43,21 @@ pub fn run_anonymous(
     let start = OffsetDateTime::now_utc();
     let (outcome, username, user_name) = sim
         .with_org_mut(org_id, |org| {
-            let outcome = crate::apex::execute_anonymous(code, org, user_id);
+            // A dedicated thread with a large stack: the interpreter recurses over the
+            // (depth-bounded) syntax tree, deeper than a runtime worker's stack allows.
+            let outcome = std::thread::scope(|scope| {
+                std::thread::Builder::new()
+                    .stack_size(APEX_STACK)
+                    .spawn_scoped(scope, || crate::apex::execute_anonymous(code, org, user_id))
+                    .ok()
+                    .and_then(|h| h.join().ok())
+            })?;
             let user = org.user_by_id(user_id);
             let username = user.map(|u| u.username.clone()).unwrap_or_default();
             let name = user.map(|u| u.name.clone()).unwrap_or_default();
-            (outcome, username, name)
+            Some((outcome, username, name))
         })
-        .ok()?;
+        .ok()??;
     let header_log =
         header_levels.map(|l| render(api_version, l, code, (user_id, &username), &outcome, start));
     let traced = with_tooling(sim, org_id, |t| store::active_levels(t, user_id));

@@ -66,13 +66,13 @@ pub fn parse_when(v: &Value) -> Option<OffsetDateTime> {
     if let Ok(t) = OffsetDateTime::parse(&s.replace("GMT", "+0000"), &Rfc2822) {
         return Some(t);
     }
-    if s.len() > 5 {
+    if s.len() > 5 && s.is_ascii() {
         let fixed = format!("{}:{}", &s[..s.len() - 2], &s[s.len() - 2..]);
         if let Ok(t) = OffsetDateTime::parse(&fixed, &Rfc3339) {
             return Some(t);
         }
     }
-    if s.len() == 10 {
+    if s.len() == 10 && s.is_ascii() {
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
         return time::Date::parse(s, &fmt)
             .ok()
