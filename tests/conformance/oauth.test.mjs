@@ -19,6 +19,8 @@ after(async () => {
 }, { timeout: HOOK_TIMEOUT_MS });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Access-token lifetime (s) for the expiry tests: short, but long enough for a refresh + retry. */
+const LIFETIME_S = 2;
 
 /** The username the session's user has, read through REST (proves the token works). */
 async function whoAmI(conn) {
@@ -164,7 +166,7 @@ describe('refresh token', { timeout: SUITE_TIMEOUT_MS }, () => {
 
   test('an expired session is refreshed automatically (refresh event) and the call retried', async () => {
     const settings = await sim.admin('GET', '/settings');
-    await sim.admin('PUT', '/settings', { token_lifetime_secs: 1 });
+    await sim.admin('PUT', '/settings', { token_lifetime_secs: LIFETIME_S });
     let conn;
     try {
       ({ conn } = await webLogin(sim, USERS.prod));
@@ -174,7 +176,7 @@ describe('refresh token', { timeout: SUITE_TIMEOUT_MS }, () => {
     const refreshed = [];
     conn.on('refresh', (token) => refreshed.push(token));
     const first = conn.accessToken;
-    await sleep(1500);
+    await sleep(LIFETIME_S * 1000 + 700);
     // The old token is dead on the wire...
     const dead = new jsforce.Connection({ instanceUrl: conn.instanceUrl, accessToken: first });
     await assert.rejects(dead.query('SELECT Id FROM Organization'), { errorCode: 'INVALID_SESSION_ID' });
@@ -196,17 +198,17 @@ describe('refresh token', { timeout: SUITE_TIMEOUT_MS }, () => {
 
   test('a short token lifetime expires sessions; SOAP calls refresh too', async () => {
     const settings = await sim.admin('GET', '/settings');
-    await sim.admin('PUT', '/settings', { token_lifetime_secs: 1 });
+    await sim.admin('PUT', '/settings', { token_lifetime_secs: LIFETIME_S });
     try {
       const { conn } = await webLogin(sim, USERS.prod);
       const first = conn.accessToken;
-      await sleep(1500);
+      await sleep(LIFETIME_S * 1000 + 700);
       // Metadata API (SOAP): INVALID_SESSION_ID fault, refresh, retry.
       const types = await conn.metadata.describe();
       assert.ok(types.metadataObjects.some((t) => t.xmlName === 'ApexClass'));
       assert.notEqual(conn.accessToken, first);
       const second = conn.accessToken;
-      await sleep(1500);
+      await sleep(LIFETIME_S * 1000 + 700);
       // REST: 401, refresh, retry.
       assert.equal(await whoAmI(conn), USERS.prod.username);
       assert.notEqual(conn.accessToken, second);
