@@ -198,3 +198,108 @@ impl SourceTracking {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::model::{Component, ComponentKey};
+
+    fn component(body: &str, modified: &str) -> Component {
+        serde_json::from_value(json!({
+            "id": "01p000000000001AAA", "files": {"classes/A.cls": body.as_bytes()},
+            "created_by_id": "005000000000001AAA", "created_by_name": "A",
+            "created_date": "2026-01-01T00:00:00.000Z",
+            "last_modified_by_id": "005000000000002AAA", "last_modified_by_name": "B",
+            "last_modified_date": modified, "namespace_prefix": null
+        }))
+        .unwrap()
+    }
+
+    fn org() -> Org {
+        serde_json::from_value(json!({
+            "id": "00D000000000001AAA", "alias": "t", "name": "T", "kind": "sandbox", "instance_name": "CS1",
+            "instance_url": "", "users": [], "metadata": {}, "records": {}, "next_id": 0
+        }))
+        .unwrap()
+    }
+
+    fn names(rows: &[Map<String, Value>], above: u64) -> Vec<(String, bool, bool)> {
+        rows.iter()
+            .filter(|r| r["RevisionCounter"].as_u64().unwrap() > above)
+            .map(|r| {
+                (
+                    format!(
+                        "{}:{}",
+                        r["MemberType"].as_str().unwrap(),
+                        r["MemberName"].as_str().unwrap()
+                    ),
+                    r["IsNewMember"].as_bool().unwrap(),
+                    r["IsNameObsolete"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tracks_new_changed_and_deleted_members() {
+        let mut o = org();
+        let key = ComponentKey::new("ApexClass", "A");
+        o.metadata.insert(
+            key.clone(),
+            component("class A {}", "2026-01-01T00:00:00.000Z"),
+        );
+        let obj = "<CustomObject><fields><fullName>F__c</fullName><type>Text</type></fields></CustomObject>";
+        let mut c = component(obj, "2026-01-01T00:00:00.000Z");
+        c.files = [("objects/O__c.object".to_owned(), obj.as_bytes().to_vec())].into();
+        o.metadata
+            .insert(ComponentKey::new("CustomObject", "O__c"), c.clone());
+        let mut t = SourceTracking::default();
+        // Baseline: components untouched since creation are not listed.
+        assert!(t.rows(&o).is_empty());
+
+        o.metadata.insert(
+            key.clone(),
+            component("class A { }", "2026-02-01T00:00:00.000Z"),
+        );
+        let rows = t.rows(&o);
+        assert_eq!(names(&rows, 0), [("ApexClass:A".to_owned(), false, false)]);
+        let row = &rows[0];
+        assert_eq!(row["ChangedBy"], "005000000000002AAA");
+        assert_eq!(row["LastModifiedDate"], "2026-02-01T00:00:00.000+0000");
+        assert_eq!(row["MemberIdOrName"], "01p000000000001AAA");
+        assert!(
+            t.rows(&o).iter().all(|r| r["RevisionCounter"] == 1),
+            "no change, no new revision"
+        );
+
+        let obj2 = obj.replace("<type>Text</type>", "<type>Number</type>");
+        c.files = [("objects/O__c.object".to_owned(), obj2.as_bytes().to_vec())].into();
+        o.metadata
+            .insert(ComponentKey::new("CustomObject", "O__c"), c);
+        o.metadata.insert(
+            ComponentKey::new("ApexClass", "B"),
+            component("class B {}", "2026-03-01T00:00:00.000Z"),
+        );
+        o.metadata.remove(&key);
+        let mut got = names(&t.rows(&o), 1);
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("ApexClass:A".to_owned(), false, true),
+                ("ApexClass:B".to_owned(), true, false),
+                ("CustomField:O__c.F__c".to_owned(), false, false),
+                ("CustomObject:O__c".to_owned(), false, false),
+            ]
+        );
+        let max = t
+            .rows(&o)
+            .iter()
+            .map(|r| r["RevisionCounter"].as_u64().unwrap())
+            .max()
+            .unwrap();
+        assert_eq!(max, 5, "revisions are monotonically increasing per org");
+    }
+}
