@@ -40,6 +40,22 @@ pub enum Error {
     #[error("The login was cancelled")]
     LoginCancelled,
 
+    /// Waiting for a retrieve or deploy was cancelled (the job itself may still run).
+    #[error(
+        "Stopped waiting for {what} {id} — it may still be running in the org; check Setup → Deployment Status"
+    )]
+    WaitCancelled { what: &'static str, id: String },
+
+    #[error(
+        "{what} {id} was still running after {} s — it may still finish; check Setup → \
+         Deployment Status or poll it again later", .waited.as_secs()
+    )]
+    JobTimedOut {
+        what: &'static str,
+        id: String,
+        waited: Duration,
+    },
+
     #[error(
         "The browser login did not finish within {} minutes — start the login again and \
          complete it in the browser", .0.as_secs() / 60

@@ -28,6 +28,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod apex;
 pub mod error;
 pub mod hosts;
 pub mod metadata;
@@ -37,12 +38,13 @@ pub mod sensitive;
 pub mod session;
 pub mod tooling;
 
+pub use apex::{ApexRun, LogLevel};
 pub use error::{Error, Result};
 pub use hosts::{LoginHost, check_url, is_loopback};
 pub use metadata::{
     AsyncResult, DeployMessage, DeployOptions, DeployResult, DescribeMetadataResult,
-    FileProperties, ListMetadataQuery, Metadata, MetadataRecord, RetrieveRequest, RetrieveResult,
-    RunTestsResult,
+    FileProperties, ListMetadataQuery, Metadata, MetadataRecord, Poll, RetrieveRequest,
+    RetrieveResult, RunTestsResult,
 };
 pub use oauth::auth_url::{SfdxAuthUrl, parse_auth_url};
 pub use oauth::jwt::{JwtConfig, jwt_login};

@@ -117,7 +117,11 @@ struct SaveResult {
     errors: Vec<Value>,
 }
 
-impl Tooling<'_> {
+impl<'a> Tooling<'a> {
+    pub(crate) fn session(&self) -> &'a Session {
+        self.session
+    }
+
     async fn base(&self) -> Result<String> {
         Ok(format!("{}/tooling", self.session.data_path().await?))
     }

@@ -43,7 +43,13 @@ async fn web_flow_end_to_end_with_pkce_and_state() {
 
     let location = browser_login(url.as_str(), "user@prod.test", PASSWORD).await;
     assert!(location.starts_with(&q["redirect_uri"]));
+    // Browsers open idle "preconnect" sockets; they must not hold up the redirect.
+    let _idle = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
     let (status, page) = follow(&location).await;
+    assert!(started.elapsed() < Duration::from_secs(5), "served at once");
     assert_eq!(status, 200);
     assert!(page.contains("You are connected"), "{page}");
 

@@ -7,6 +7,7 @@
 
 mod deploy_result;
 mod types;
+mod wait;
 pub(crate) mod xml;
 
 use base64::Engine;
@@ -19,6 +20,7 @@ pub use types::{
     AsyncResult, DeployOptions, DescribeMetadataResult, FileProperties, ListMetadataQuery,
     MetadataObject, MetadataRecord, RetrieveMessage, RetrieveRequest, RetrieveResult,
 };
+pub use wait::Poll;
 
 use crate::error::{Error, Result};
 use crate::session::{Call, Session};

@@ -26,13 +26,14 @@ pub(crate) fn leaf(name: &str, text: &str) -> String {
     format!("<{name}>{}</{name}>", escape(text))
 }
 
-/// The full SOAP envelope with the session header; payload elements are unprefixed in `ns`.
-pub(crate) fn envelope(ns: &str, session_id: &str, body: &str) -> String {
+/// The full SOAP envelope with the session header (plus `header`, extra header elements);
+/// payload elements are unprefixed in `ns`.
+pub(crate) fn envelope(ns: &str, session_id: &str, header: &str, body: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
          <soapenv:Envelope xmlns:soapenv=\"{SOAP_ENV}\" xmlns=\"{ns}\">\
          <soapenv:Header><SessionHeader><sessionId>{}</sessionId></SessionHeader>\
-         <CallOptions><client>orgfleet</client></CallOptions></soapenv:Header>\
+         <CallOptions><client>orgfleet</client></CallOptions>{header}</soapenv:Header>\
          <soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>",
         escape(session_id)
     )
@@ -277,7 +278,7 @@ mod tests {
 
     #[test]
     fn envelopes_escape_the_session() {
-        let env = envelope(METADATA_NS, "00D!a<b", "<x/>");
+        let env = envelope(METADATA_NS, "00D!a<b", "<h/>", "<x/>");
         assert!(env.contains("<sessionId>00D!a&lt;b</sessionId>"));
         assert!(parse(env.as_bytes()).is_ok());
     }

@@ -134,15 +134,27 @@ impl WebLogin {
         }
     }
 
+    /// Accepts connections concurrently (browsers open idle "preconnect" sockets, which must
+    /// not hold up the real redirect) and handles complete requests one at a time.
     async fn serve(self) -> Result<TokenSet> {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<(TcpStream, String, String)>(8);
+        let mut readers = tokio::task::JoinSet::new();
         loop {
-            let Ok((mut stream, _)) = self.listener.accept().await else {
-                continue;
+            let (mut stream, method, target) = tokio::select! {
+                accepted = self.listener.accept() => {
+                    while readers.try_join_next().is_some() {}
+                    if let Ok((mut stream, _)) = accepted {
+                        let tx = tx.clone();
+                        readers.spawn(async move {
+                            if let Some((method, target)) = read_request(&mut stream).await {
+                                let _ = tx.send((stream, method, target)).await;
+                            }
+                        });
+                    }
+                    continue;
+                }
+                Some(request) = rx.recv() => request,
             };
-            let Some(request) = read_request(&mut stream).await else {
-                continue;
-            };
-            let (method, target) = request;
             let (path, query) = target.split_once('?').unwrap_or((target.as_str(), ""));
             if method != "GET" {
                 respond(

@@ -21,9 +21,10 @@ pub(crate) enum Body {
     None,
     Json(serde_json::Value),
     /// A SOAP body (the operation element); the envelope and session header are added per
-    /// attempt. `ns` is the API's namespace.
+    /// attempt. `ns` is the API's namespace; `header` holds extra header elements.
     Soap {
         ns: &'static str,
+        header: String,
         body: String,
     },
 }
@@ -65,7 +66,11 @@ impl Call {
     pub fn soap(path: impl Into<String>, ns: &'static str, body: String, idempotent: bool) -> Self {
         Self {
             method: Method::POST,
-            body: Body::Soap { ns, body },
+            body: Body::Soap {
+                ns,
+                header: String::new(),
+                body,
+            },
             idempotent,
             ..Self::get(path)
         }
@@ -181,10 +186,10 @@ impl Session {
         request = match &call.body {
             Body::None => request.bearer_auth(token),
             Body::Json(v) => request.bearer_auth(token).json(v),
-            Body::Soap { ns, body } => request
+            Body::Soap { ns, header, body } => request
                 .header("Content-Type", "text/xml; charset=utf-8")
                 .header("SOAPAction", "\"\"")
-                .body(xml::envelope(ns, token, body)),
+                .body(xml::envelope(ns, token, header, body)),
         };
         let response = match request.send().await {
             Ok(r) => r,

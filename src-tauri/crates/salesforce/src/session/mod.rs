@@ -8,6 +8,7 @@
 //! [`TokenSink`], which persists what it wants (the refresh token goes to the keychain).
 
 mod call;
+pub(crate) use call::Body;
 pub mod policy;
 
 use std::sync::{Arc, Mutex, RwLock};
