@@ -75,6 +75,13 @@ describe('web-server flow with PKCE', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal(identity.username, USERS.prod.username);
     assert.equal(identity.organization_id, sim.prod.id);
     assert.equal(identity.user_id, user.id);
+    // What sfdx-core reads right after a login (oauth.md §2.5), on the instance host.
+    const info = await conn.request('/services/oauth2/userinfo');
+    assert.equal(info.user_id, user.id);
+    assert.equal(info.organization_id, sim.prod.id);
+    assert.equal(info.preferred_username, USERS.prod.username);
+    const me = await conn.sobject('User').retrieve(user.id);
+    assert.equal(me.Username, USERS.prod.username);
   });
 
   test('a sandbox user lands on the sandbox instance', async () => {
@@ -147,6 +154,22 @@ describe('web-server flow with PKCE', { timeout: SUITE_TIMEOUT_MS }, () => {
     });
     const unknown = new jsforce.OAuth2({ loginUrl: sim.loginUrl, clientId: 'nope', redirectUri: APP.redirectUri });
     await assert.rejects(unknown.requestToken('x'), { name: 'invalid_client_id', message: 'client identifier invalid' });
+  });
+});
+
+describe('username-password flow (jsforce Connection.login with a client secret)', { timeout: SUITE_TIMEOUT_MS }, () => {
+  test('login(username, password) uses the password grant', async () => {
+    const conn = new jsforce.Connection({ oauth2: { loginUrl: sim.loginUrl, clientId: APP.clientId, clientSecret: APP.clientSecret } });
+    const userInfo = await conn.login(USERS.sandbox.username, USERS.sandbox.password);
+    assert.equal(userInfo.organizationId, sim.sandbox.id);
+    assert.equal(conn.instanceUrl, sim.sandbox.instance_url);
+    assert.equal(conn.refreshToken, undefined, 'no refresh token from the password grant');
+    assert.equal(await whoAmI(conn), USERS.sandbox.username);
+  });
+
+  test('a wrong password is invalid_grant / authentication failure', async () => {
+    const conn = new jsforce.Connection({ oauth2: { loginUrl: sim.loginUrl, clientId: APP.clientId, clientSecret: APP.clientSecret } });
+    await assert.rejects(conn.login(USERS.sandbox.username, 'nope'), { name: 'invalid_grant', message: 'authentication failure' });
   });
 });
 
