@@ -43,6 +43,19 @@ async fn successful_deploy_applies_components_with_moving_progress() {
     assert!(deployed.windows(2).all(|w| w[0] <= w[1]), "{deployed:?}");
     let distinct: std::collections::BTreeSet<_> = deployed.iter().collect();
     assert!(distinct.len() >= 2, "progress never moved: {deployed:?}");
+    let shown: Vec<usize> = polls
+        .iter()
+        .map(|p| rows(p, "componentSuccesses").len())
+        .collect();
+    assert!(shown.windows(2).all(|w| w[0] <= w[1]), "{shown:?}");
+    let partial = polls
+        .iter()
+        .zip(&shown)
+        .any(|(p, n)| *n > 0 && p.child_text("done").as_deref() == Some("false"));
+    assert!(
+        partial,
+        "success rows appear while the deploy runs: {shown:?}"
+    );
     let last = polls.last().unwrap();
     assert_eq!(last.child_text("status").as_deref(), Some("Succeeded"));
     assert_eq!(last.child_text("success").as_deref(), Some("true"));

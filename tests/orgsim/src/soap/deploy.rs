@@ -313,11 +313,16 @@ async fn run(sim: Sim, id: String, user_id: String) {
             .chain(&plan.failures)
             .nth(done_n.saturating_sub(1))
             .map(|m| m.component_type.clone());
+        // Rows appear with the counters (package.xml's row comes first, as on Salesforce).
+        let shown_successes = (plan.successes.len() * b).div_ceil(batches);
+        let shown_failures = errors * b / batches;
         if !update(&sim, &id, |j| {
             let r = &mut j.result;
             r.number_components_total = total;
             r.number_components_deployed = deployed * b / batches;
-            r.number_component_errors = errors * b / batches;
+            r.number_component_errors = shown_failures;
+            r.component_successes = plan.successes[..shown_successes].to_vec();
+            r.component_failures = plan.failures[..shown_failures].to_vec();
             r.state_detail = detail
                 .filter(|t| !t.is_empty())
                 .map(|t| format!("Processing Type: {t}"));
