@@ -15,26 +15,10 @@ pub const LIMIT_QUERY_ROWS: u32 = 50_000;
 pub const LIMIT_DML: u32 = 150;
 pub const LIMIT_DML_ROWS: u32 = 10_000;
 const LIMIT_STATEMENTS: u64 = 1_000_000;
+/// A debug log stops growing at 20 MB, as on Salesforce.
+const MAX_LOG_BYTES: usize = 20_000_000;
 
-/// An exception in flight.
-#[derive(Debug, Clone)]
-pub struct Thrown {
-    pub type_name: String,
-    pub message: String,
-    pub pos: Pos,
-}
-
-impl Thrown {
-    pub fn new(type_name: &str, message: impl Into<String>, pos: Pos) -> Self {
-        Self {
-            type_name: type_name.to_owned(),
-            message: message.into(),
-            pos,
-        }
-    }
-}
-
-pub type R<T> = Result<T, Thrown>;
+pub use super::thrown::{R, Thrown};
 
 enum Flow {
     Normal,
@@ -51,6 +35,7 @@ pub struct Interp<'a> {
     pub events: Vec<LogEvent>,
     pub usage: Usage,
     nanos: u64,
+    log_bytes: usize,
 }
 
 impl<'a> Interp<'a> {
@@ -63,6 +48,7 @@ impl<'a> Interp<'a> {
             events: Vec::new(),
             usage: Usage::default(),
             nanos: 1_000_000,
+            log_bytes: 0,
         }
     }
 
@@ -73,7 +59,17 @@ impl<'a> Interp<'a> {
         level: &'static str,
         detail: String,
     ) {
-        self.nanos += 250_000 + self.usage.statements * 1_000;
+        // Deterministic clock: 1 µs per statement, 50 µs per event.
+        self.nanos =
+            1_000_000 + self.usage.statements * 1_000 + (self.events.len() as u64 + 1) * 50_000;
+        if self.usage.log_truncated {
+            return;
+        }
+        self.log_bytes += name.len() + detail.len() + 32;
+        if self.log_bytes > MAX_LOG_BYTES {
+            self.usage.log_truncated = true;
+            return;
+        }
         self.events.push(LogEvent {
             name,
             detail,
@@ -189,12 +185,13 @@ impl<'a> Interp<'a> {
                     Some(e) => coerce(ty, self.eval(e)?, e.pos())?,
                     None => Value::Null,
                 };
+                let value_text = v.display();
                 self.declare(name, ty.clone(), v);
                 self.log(
                     "VARIABLE_ASSIGNMENT",
                     Category::ApexCode,
                     "FINEST",
-                    format!("[{}]|{name}", pos.line),
+                    format!("[{}]|{name}|{}", pos.line, short(&value_text)),
                 );
                 Ok(Flow::Normal)
             }
@@ -567,6 +564,14 @@ impl<'a> Interp<'a> {
                 pos,
             )),
         }
+    }
+}
+
+/// At most 200 characters of a value in a log line.
+fn short(text: &str) -> String {
+    match text.char_indices().nth(200) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text.to_owned(),
     }
 }
 

@@ -18,6 +18,7 @@ mod parse_expr;
 mod parser;
 #[cfg(test)]
 mod tests;
+mod thrown;
 mod value;
 
 use crate::model::Org;
@@ -73,6 +74,8 @@ pub struct Usage {
     pub dml_statements: u32,
     pub dml_rows: u32,
     pub statements: u64,
+    /// The log reached its size limit; later events were dropped.
+    pub log_truncated: bool,
 }
 
 /// The result of running one anonymous block (fields of ExecuteAnonymousResult + the log).

@@ -383,3 +383,24 @@ fn hostile_code_fails_cleanly() {
     );
     assert!(o.success);
 }
+
+#[test]
+fn debug_log_stops_at_its_size_limit() {
+    let o = run_big(format!(
+        "for (Integer i = 0; i < 200000; i++) {{ System.debug('{}'); }}\nSystem.debug('done');",
+        "x".repeat(100)
+    ));
+    assert!(o.success, "{o:?}");
+    assert!(o.usage.log_truncated);
+    let bytes: usize = o.events.iter().map(|e| e.detail.len()).sum();
+    assert!(bytes <= 20_000_000);
+    assert_ne!(
+        o.events.last().map(|e| e.detail.as_str()),
+        Some("[2]|DEBUG|done")
+    );
+    let nanos: Vec<u64> = o.events.iter().map(|e| e.nanos).collect();
+    assert!(
+        nanos.windows(2).all(|w| w[0] < w[1]),
+        "the log clock is monotonic"
+    );
+}

@@ -165,6 +165,13 @@ impl Levels {
     }
 }
 
+fn push_line(out: &mut String, start: OffsetDateTime, nanos: u64, event: &str) {
+    out.push_str(&stamp(start, nanos));
+    out.push('|');
+    out.push_str(event);
+    out.push('\n');
+}
+
 fn stamp(start: OffsetDateTime, nanos: u64) -> String {
     let t = start + time::Duration::nanoseconds(nanos as i64);
     format!(
@@ -192,35 +199,44 @@ pub fn render(
     if !outcome.compiled {
         return out;
     }
-    let mut line = |nanos: u64, event: &str| {
-        out.push_str(&stamp(start, nanos));
-        out.push('|');
-        out.push_str(event);
-        out.push('\n');
-    };
-    line(
+
+    push_line(
+        &mut out,
+        start,
         100_000,
         &format!(
             "USER_INFO|[EXTERNAL]|{}|{}|(GMT+00:00) Coordinated Universal Time (GMT)|GMT+00:00",
             user.0, user.1
         ),
     );
-    line(200_000, "EXECUTION_STARTED");
-    line(
+    push_line(&mut out, start, 200_000, "EXECUTION_STARTED");
+    push_line(
+        &mut out,
+        start,
         300_000,
         "CODE_UNIT_STARTED|[EXTERNAL]|execute_anonymous_apex",
     );
     let mut last = 300_000;
     for e in &outcome.events {
         if rank(levels.of(e.category)) >= rank(e.level) && rank(levels.of(e.category)) > 0 {
-            line(e.nanos, &format!("{}|{}", e.name, e.detail));
+            push_line(
+                &mut out,
+                start,
+                e.nanos,
+                &format!("{}|{}", e.name, e.detail),
+            );
         }
         last = last.max(e.nanos);
     }
     let u = &outcome.usage;
+    if u.log_truncated {
+        out.push_str("*********** MAXIMUM DEBUG LOG SIZE REACHED ***********\n");
+    }
     if rank(&levels.apex_profiling) >= rank("INFO") {
-        line(last + 100_000, "CUMULATIVE_LIMIT_USAGE");
-        line(
+        push_line(&mut out, start, last + 100_000, "CUMULATIVE_LIMIT_USAGE");
+        push_line(
+            &mut out,
+            start,
             last + 110_000,
             &format!(
                 "LIMIT_USAGE_FOR_NS|(default)|\n  Number of SOQL queries: {} out of 100\n  Number of query rows: {} out of 50000\n  Number of SOSL queries: 0 out of 20\n  Number of DML statements: {} out of 150\n  Number of Publish Immediate DML: 0 out of 150\n  Number of DML rows: {} out of 10000\n  Maximum CPU time: {} out of 10000\n  Maximum heap size: 0 out of 6000000\n  Number of callouts: 0 out of 100\n  Number of Email Invocations: 0 out of 10\n  Number of future calls: 0 out of 50\n  Number of queueable jobs added to the queue: 0 out of 50\n  Number of Mobile Apex push calls: 0 out of 10\n",
@@ -231,10 +247,20 @@ pub fn render(
                 u.statements / 1000
             ),
         );
-        line(last + 120_000, "CUMULATIVE_LIMIT_USAGE_END\n");
+        push_line(
+            &mut out,
+            start,
+            last + 120_000,
+            "CUMULATIVE_LIMIT_USAGE_END\n",
+        );
     }
-    line(last + 200_000, "CODE_UNIT_FINISHED|execute_anonymous_apex");
-    line(last + 300_000, "EXECUTION_FINISHED");
+    push_line(
+        &mut out,
+        start,
+        last + 200_000,
+        "CODE_UNIT_FINISHED|execute_anonymous_apex",
+    );
+    push_line(&mut out, start, last + 300_000, "EXECUTION_FINISHED");
     out
 }
 

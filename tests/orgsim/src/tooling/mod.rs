@@ -10,6 +10,7 @@ pub mod execute;
 pub mod query;
 pub mod source_member;
 pub mod store;
+pub mod trace;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
