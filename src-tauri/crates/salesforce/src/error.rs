@@ -90,6 +90,13 @@ pub enum Error {
     )]
     AuthUrl { reason: String },
 
+    /// The Salesforce CLI could not be run or gave no usable answer.
+    #[error("The Salesforce CLI (`sf`) {reason} — {advice}")]
+    SfCli {
+        reason: String,
+        advice: &'static str,
+    },
+
     /// Connection refused / reset / DNS / timeouts, after the retries allowed.
     #[error(
         "Cannot reach {host} after {attempts} attempt(s) ({detail}) — check the network \

@@ -48,6 +48,7 @@ pub use metadata::{
 };
 pub use oauth::auth_url::{SfdxAuthUrl, parse_auth_url};
 pub use oauth::jwt::{JwtConfig, jwt_login};
+pub use oauth::sf_cli::{CliOrg, SfCli};
 pub use oauth::web::{WebLogin, WebLoginConfig, start_web_login};
 pub use oauth::{
     Identity, OAuthConfig, PLATFORM_CLI_CLIENT_ID, TokenSet, UserInfo, parse_identity_url, refresh,

@@ -225,3 +225,82 @@ async fn plain_http_login_hosts_are_refused() {
         Error::InsecureUrl { .. } | Error::LoopbackBind { .. }
     ));
 }
+
+/// A stand-in `sf` that prints recorded-shape JSON (access tokens included, as the real one
+/// does) and the auth URL of a real orgsim login.
+fn fake_sf(dir: &std::path::Path, auth_url: &str) -> std::path::PathBuf {
+    let list = serde_json::json!({"status": 0, "result": {
+        "nonScratchOrgs": [{"alias": "prod", "username": "user@prod.test", "orgId": "00Dx", "instanceUrl": "https://acme.my.salesforce.com",
+                            "accessToken": "00Dx!SECRET-ACCESS", "loginUrl": "https://login.salesforce.com", "isSandbox": false,
+                            "isDevHub": true, "connectedStatus": "Connected"}],
+        "devHubs": [{"alias": "prod", "username": "user@prod.test", "isDevHub": true}],
+        "scratchOrgs": [{"username": "test-abc@example.com", "isScratch": true, "connectedStatus": "Connected"}],
+        "sandboxes": [], "other": []}, "warnings": []});
+    let display = serde_json::json!({"status": 0, "result": {"username": "user@prod.test", "sfdxAuthUrl": auth_url}});
+    let jwt_display =
+        serde_json::json!({"status": 0, "result": {"username": "test-abc@example.com"}});
+    let missing = serde_json::json!({"status": 1, "name": "NamedOrgNotFoundError", "message": "No authorization information found for nobody."});
+    let script = format!(
+        "#!/bin/sh\ncase \"$*\" in\n  'org list --all --json') echo '{list}' ;;\n  *user@prod.test*) echo '{display}' ;;\n  *test-abc*) echo '{jwt_display}' ;;\n  *) echo '{missing}'; exit 1 ;;\nesac\n"
+    );
+    let path = dir.join("sf");
+    std::fs::write(&path, script).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    path
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn importing_orgs_from_the_salesforce_cli() {
+    let env = start(vec![org("prod")]).await;
+    let first = web_login(&env, "user@prod.test").await;
+    let auth_url = format!(
+        "force://{APP}::{}@{}",
+        first.refresh_token.clone().unwrap().expose(),
+        env.instance_url(0)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cli = SfCli {
+        program: fake_sf(dir.path(), &auth_url),
+        ..SfCli::default()
+    };
+    let orgs = cli.list_orgs().await.unwrap();
+    assert_eq!(orgs.len(), 2, "dev hub listed once: {orgs:?}");
+    assert_eq!(orgs[0].alias.as_deref(), Some("prod"));
+    assert!(orgs[1].is_scratch);
+    assert!(
+        !format!("{orgs:?}").contains("SECRET-ACCESS"),
+        "CLI access tokens are not kept"
+    );
+
+    let imported = cli
+        .auth_url("user@prod.test")
+        .await
+        .unwrap()
+        .login("prod")
+        .await
+        .unwrap();
+    assert_eq!(imported.identity(), first.identity());
+
+    let err = cli.auth_url("test-abc@example.com").await.unwrap_err();
+    assert!(err.to_string().contains("JWT"), "{err}");
+    let err = cli.auth_url("nobody").await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("No authorization information found"),
+        "{err}"
+    );
+    let missing = SfCli {
+        program: dir.path().join("not-installed"),
+        ..SfCli::default()
+    };
+    let err = missing.list_orgs().await.unwrap_err();
+    assert!(
+        err.to_string().contains("install the Salesforce CLI"),
+        "{err}"
+    );
+}

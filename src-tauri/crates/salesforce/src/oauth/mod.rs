@@ -10,6 +10,7 @@
 
 pub mod auth_url;
 pub mod jwt;
+pub mod sf_cli;
 pub mod web;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

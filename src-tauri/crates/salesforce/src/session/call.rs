@@ -117,15 +117,18 @@ enum Outcome {
 
 impl Session {
     pub(crate) async fn execute(&self, call: Call) -> Result<Reply> {
-        let base = self.instance_url();
-        let url = join(&base, &call.path)?;
-        check_url(&url)?;
         let max = self.inner.config.retry.max_attempts.max(1);
         let mut attempt = 0;
         let mut refreshed = false;
         loop {
             attempt += 1;
-            let token = self.read_tokens().access_token.clone();
+            // Per attempt: a refresh may have moved the org to another instance URL.
+            let (base, token) = {
+                let t = self.read_tokens();
+                (t.instance_url.clone(), t.access_token.clone())
+            };
+            let url = join(&base, &call.path)?;
+            check_url(&url)?;
             let outcome = self.attempt(&call, &url, token.expose()).await;
             let retryable_detail = match outcome {
                 Outcome::Done(reply) => return Ok(reply),
@@ -293,7 +296,12 @@ impl Session {
             Credentials::RefreshToken {
                 oauth,
                 refresh_token,
-            } => crate::oauth::refresh(oauth, refresh_token, &label).await?,
+            } => {
+                // With refresh-token rotation the newest one is in the token set.
+                let latest = self.read_tokens().refresh_token.clone();
+                let rt = latest.as_ref().unwrap_or(refresh_token);
+                crate::oauth::refresh(oauth, rt, &label).await?
+            }
             Credentials::Jwt(config) => {
                 crate::oauth::jwt::jwt_login(config)
                     .await

@@ -125,12 +125,17 @@ impl std::fmt::Debug for Session {
 impl Session {
     /// Builds a session from tokens and refresh credentials. No network traffic.
     pub fn new(
-        tokens: TokenSet,
+        mut tokens: TokenSet,
         credentials: Credentials,
         config: SessionConfig,
         sink: Option<Arc<dyn TokenSink>>,
     ) -> Result<Self> {
         check_url(&tokens.instance_url)?;
+        if let (None, Credentials::RefreshToken { refresh_token, .. }) =
+            (&tokens.refresh_token, &credentials)
+        {
+            tokens.refresh_token = Some(refresh_token.clone());
+        }
         if config.max_concurrent == 0 {
             return Err(Error::Invalid(
                 "max_concurrent must be at least 1 request per org".into(),
@@ -264,7 +269,9 @@ impl Session {
         let (host, token) = {
             let t = self.read_tokens();
             let token = match &self.inner.credentials {
-                Credentials::RefreshToken { refresh_token, .. } => refresh_token.clone(),
+                Credentials::RefreshToken { refresh_token, .. } => {
+                    t.refresh_token.clone().unwrap_or(refresh_token.clone())
+                }
                 _ => t.refresh_token.clone().unwrap_or(t.access_token.clone()),
             };
             (t.instance_url.clone(), token)
