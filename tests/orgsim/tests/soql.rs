@@ -30,6 +30,20 @@ async fn error_shapes() {
             .contains("sObject type 'Nope__c' is not supported.")
     );
 
+    let (s, e) = org.tooling_query("SELECT Id, Nme FROM ApexClass").await;
+    assert_eq!(s, 400);
+    assert_eq!(e[0]["errorCode"], "INVALID_FIELD");
+    assert!(
+        e[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("No such column 'Nme' on entity 'ApexClass'")
+    );
+    let (s, ok) = org
+        .tooling_query("SELECT Id, Name, Body, ApiVersion, Status FROM ApexClass")
+        .await;
+    assert_eq!(s, 200, "{ok}");
+
     let (s, e) = org.tooling_query("SELECT Id, LogTyp FROM TraceFlag").await;
     assert_eq!(s, 400);
     assert_eq!(e[0]["errorCode"], "INVALID_FIELD");

@@ -201,10 +201,21 @@ pub fn run(sim: &Sim, org_id: &str, soql: &str) -> Result<(String, Vec<Value>, b
         let e = crate::soql::SoqlError::invalid_type(&q);
         return Err(error(StatusCode::BAD_REQUEST, e.error_code(), e.message()));
     };
-    if let Some((_, fields)) = SCHEMAS.iter().find(|(n, _)| *n == entity) {
-        q.validate_fields(&|f| fields.iter().any(|k| k.eq_ignore_ascii_case(f)))
-            .map_err(|e| error(StatusCode::BAD_REQUEST, e.error_code(), e.message()))?;
-    }
+    let known: Vec<String> = match SCHEMAS.iter().find(|(n, _)| *n == entity) {
+        Some((_, fields)) => fields.iter().map(|f| (*f).to_owned()).collect(),
+        // Objects shared with REST: their describe, plus whatever the rows carry.
+        None => sim
+            .with_org(org_id, |o| crate::sobjects::describe(o, &entity))
+            .ok()
+            .flatten()
+            .map(|d| d.fields.into_iter().map(|f| f.name).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .chain(rows.iter().flat_map(|r| r.keys().cloned()))
+            .collect(),
+    };
+    q.validate_fields(&|f| known.iter().any(|k| k.eq_ignore_ascii_case(f)))
+        .map_err(|e| error(StatusCode::BAD_REQUEST, e.error_code(), e.message()))?;
     if entity == "MetadataComponentDependency" && (!q.order_by.is_empty() || q.is_count()) {
         let what = if q.is_count() { "COUNT()" } else { "ORDER BY" };
         return Err(error(
