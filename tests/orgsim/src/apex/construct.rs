@@ -95,11 +95,22 @@ pub fn get_field(t: &Value, name: &str, safe: bool, pos: Pos) -> R<Value> {
     match t {
         Value::SObject(s) => {
             let s = s.borrow();
-            Ok(s.fields
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| json_to_value(v))
-                .unwrap_or(Value::Null))
+            match s.fields.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+                // A related record read from a queried row was queried too.
+                Some((_, serde_json::Value::Object(m))) if s.from_query => {
+                    Ok(Value::queried(m.clone()))
+                }
+                Some((_, v)) => Ok(json_to_value(v)),
+                None if s.from_query && !name.eq_ignore_ascii_case("Id") => Err(Thrown::new(
+                    "System.SObjectException",
+                    format!(
+                        "SObject row was retrieved via SOQL without querying the requested field: {}.{name}",
+                        s.sobject
+                    ),
+                    pos,
+                )),
+                None => Ok(Value::Null),
+            }
         }
         Value::Null if safe => Ok(Value::Null),
         Value::Null => Err(Thrown::new(

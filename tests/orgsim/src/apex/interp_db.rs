@@ -13,7 +13,7 @@ use super::dml;
 use super::interp::{
     Interp, LIMIT_DML, LIMIT_DML_ROWS, LIMIT_QUERIES, LIMIT_QUERY_ROWS, R, Thrown,
 };
-use super::value::{Value, json_to_value};
+use super::value::Value;
 
 impl Interp<'_> {
     // ----- DML and SOQL ----------------------------------------------------------------
@@ -180,11 +180,7 @@ impl Interp<'_> {
         if q.is_count() {
             return Ok(Value::Int(out.len() as i64));
         }
-        Ok(Value::list(
-            out.into_iter()
-                .map(|m| json_to_value(&serde_json::Value::Object(m)))
-                .collect(),
-        ))
+        Ok(Value::list(out.into_iter().map(Value::queried).collect()))
     }
 }
 

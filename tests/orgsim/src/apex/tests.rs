@@ -404,3 +404,38 @@ fn debug_log_stops_at_its_size_limit() {
         "the log clock is monotonic"
     );
 }
+
+#[test]
+fn reading_an_unqueried_field_throws() {
+    let mut o = org();
+    let r = execute_anonymous(
+        "insert new Account(Name = 'Acme', Industry = 'Tech');",
+        &mut o,
+        &user(),
+    );
+    assert!(r.success);
+    let r = execute_anonymous(
+        "Account a = [SELECT Id, CreatedBy.Name FROM Account];\nSystem.debug(a.Id != null);\nSystem.debug(a.CreatedBy.Name);\na.Industry = 'Energy';\nSystem.debug(a.Industry);\nSystem.debug(a.Name);",
+        &mut o,
+        &user(),
+    );
+    assert_eq!(debugs(&r), ["true", "Ada Admin", "Energy"]);
+    assert_eq!(
+        r.exception_message.as_deref(),
+        Some(
+            "System.SObjectException: SObject row was retrieved via SOQL without querying the requested field: Account.Name"
+        )
+    );
+    assert_eq!(r.line, 6);
+    let r = execute_anonymous(
+        "Account a = [SELECT Id, CreatedBy.Name FROM Account];\nSystem.debug(a.CreatedBy.Email);",
+        &mut o,
+        &user(),
+    );
+    assert_eq!(
+        r.exception_message.as_deref(),
+        Some(
+            "System.SObjectException: SObject row was retrieved via SOQL without querying the requested field: User.Email"
+        )
+    );
+}

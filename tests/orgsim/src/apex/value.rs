@@ -17,6 +17,8 @@ const NODE_COST: usize = 64;
 pub struct SObj {
     pub sobject: String,
     pub fields: Map<String, Json>,
+    /// Retrieved by SOQL: reading a field the query did not select is an SObjectException.
+    pub from_query: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -51,7 +53,17 @@ impl Value {
         Value::SObject(Rc::new(RefCell::new(SObj {
             sobject: sobject.to_owned(),
             fields,
+            from_query: false,
         })))
+    }
+
+    /// A row returned by SOQL (see [`SObj::from_query`]).
+    pub fn queried(row: Map<String, Json>) -> Value {
+        let v = json_to_value(&Json::Object(row));
+        if let Value::SObject(s) = &v {
+            s.borrow_mut().from_query = true;
+        }
+        v
     }
 
     pub fn type_name(&self) -> String {
