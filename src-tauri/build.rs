@@ -11,6 +11,9 @@ fn main() {
             "prefs_set",
             "orgs_list",
             "org_update",
+            "org_connect",
+            "org_check",
+            "org_disconnect",
         ]),
     ))
     .expect("tauri build script failed");

@@ -2,11 +2,16 @@
 //! [`IpcError`]. Long work returns a job id at once; progress arrives over the Channel that
 //! `jobs_watch` registered.
 
+use std::sync::Arc;
+
+use orgfleet_engine::connect::UrlOpener;
+use orgfleet_engine::connect_request::ConnectRequest;
 use orgfleet_engine::orgs::OrgSettings;
 use orgfleet_engine::{JobEvent, JobId, JobRecord, OrgRecord};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
+use tauri_plugin_opener::OpenerExt;
 use tokio::sync::broadcast::error::RecvError;
 use ts_rs::TS;
 
@@ -133,4 +138,37 @@ pub async fn org_update(
     settings: OrgSettings,
 ) -> Result<OrgRecord, IpcError> {
     Ok(state.engine()?.update_org(id, &settings)?)
+}
+
+/// Starts connecting an org; returns the job id at once. A browser login opens the system
+/// browser and waits (up to 5 minutes, cancellable) for the person to log in.
+#[tauri::command]
+pub async fn org_connect<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    request: ConnectRequest,
+) -> Result<JobId, IpcError> {
+    let opener: UrlOpener = Arc::new(move |url: &str| {
+        if let Err(e) = app.opener().open_url(url, None::<&str>) {
+            tracing::warn!(error = %e, "could not open the browser for the login");
+        }
+    });
+    Ok(state.engine()?.start_connect(request, opener)?.id)
+}
+
+#[tauri::command]
+pub async fn org_check(state: State<'_, AppState>, id: i64) -> Result<OrgRecord, IpcError> {
+    Ok(state.engine()?.check_org(id).await?)
+}
+
+#[tauri::command]
+pub async fn org_disconnect(
+    state: State<'_, AppState>,
+    id: i64,
+    confirm_alias: Option<String>,
+) -> Result<(), IpcError> {
+    Ok(state
+        .engine()?
+        .disconnect_org(id, confirm_alias.as_deref())
+        .await?)
 }

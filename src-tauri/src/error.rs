@@ -29,6 +29,12 @@ pub enum ErrorCode {
     ConfirmationRequired,
     /// No OS keychain is available for org credentials.
     KeychainUnavailable,
+    /// The org's session cannot be renewed: the user must reconnect the org.
+    ReconnectRequired,
+    /// Salesforce (or the network to it) refused or failed the request.
+    Salesforce,
+    /// The org's daily API request limit is used up.
+    ApiLimitExceeded,
     /// A bug or an unexpected failure.
     Internal,
 }
@@ -88,7 +94,26 @@ impl From<EngineError> for IpcError {
             e @ (EngineError::JobNotRunning(_) | EngineError::JobFinished { .. }) => {
                 IpcError::new(ErrorCode::Conflict, e.to_string())
             }
-            e @ EngineError::InvalidInput(_) => IpcError::new(ErrorCode::InvalidInput, e.to_string()),
+            e if e.needs_reconnect() => IpcError::new(ErrorCode::ReconnectRequired, e.to_string()),
+            EngineError::Salesforce(e) => {
+                let code = match &e {
+                    orgfleet_engine::SalesforceError::RequestLimitExceeded { .. } => {
+                        ErrorCode::ApiLimitExceeded
+                    }
+                    orgfleet_engine::SalesforceError::InsecureUrl { .. }
+                    | orgfleet_engine::SalesforceError::InvalidUrl { .. }
+                    | orgfleet_engine::SalesforceError::AuthUrl { .. }
+                    | orgfleet_engine::SalesforceError::JwtKey { .. } => ErrorCode::InvalidInput,
+                    _ => ErrorCode::Salesforce,
+                };
+                IpcError::new(code, e.to_string())
+            }
+            e @ EngineError::ReconnectNeeded { .. } => {
+                IpcError::new(ErrorCode::ReconnectRequired, e.to_string())
+            }
+            e @ EngineError::InvalidInput(_) => {
+                IpcError::new(ErrorCode::InvalidInput, e.to_string())
+            }
             e @ EngineError::ConfirmationRequired { .. } => {
                 IpcError::new(ErrorCode::ConfirmationRequired, e.to_string())
             }

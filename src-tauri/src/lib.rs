@@ -21,6 +21,7 @@ pub use state::AppState;
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -32,6 +33,9 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::prefs_set,
             commands::orgs_list,
             commands::org_update,
+            commands::org_connect,
+            commands::org_check,
+            commands::org_disconnect,
         ])
 }
 

@@ -3,4 +3,4 @@
 /**
  * The closed set of error codes the UI understands.
  */
-export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "store_damaged" | "store_too_new" | "disk_full" | "confirmation_required" | "keychain_unavailable" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "store_damaged" | "store_too_new" | "disk_full" | "confirmation_required" | "keychain_unavailable" | "reconnect_required" | "salesforce" | "api_limit_exceeded" | "internal";

@@ -10,6 +10,9 @@ pub enum CliError {
     #[error("could not start the async runtime: {0}")]
     Runtime(std::io::Error),
 
+    #[error("{0}")]
+    Failed(String),
+
     #[error("the job crashed: {0}")]
     Crashed(String),
 
@@ -31,6 +34,7 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         use orgfleet_engine::StoreError as S;
         match self {
+            CliError::Engine(orgfleet_engine::Error::InvalidInput(_)) => ExitCode::from(2),
             CliError::Engine(orgfleet_engine::Error::Store(
                 S::Damaged { .. } | S::TooNew { .. } | S::NoHome | S::DataDir { .. },
             )) => ExitCode::from(3),

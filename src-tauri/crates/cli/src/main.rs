@@ -5,6 +5,7 @@
 //! on: 0 success, 1 the operation failed, 2 usage error, 3 the store cannot be used.
 
 mod error;
+mod org;
 mod output;
 
 use std::io::Write;
@@ -32,6 +33,11 @@ enum Command {
     Jobs {
         #[command(subcommand)]
         command: JobsCommand,
+    },
+    /// Connected orgs: login, list, check, logout.
+    Org {
+        #[command(subcommand)]
+        command: org::OrgCommand,
     },
     /// The local store.
     Store {
@@ -81,10 +87,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
-    let engine = Engine::open_default()?;
+    let engine = std::sync::Arc::new(Engine::open_default()?);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {
+        Command::Org { command } => runtime()?.block_on(org::run(engine, command, &mut out)),
         Command::Jobs {
             command: JobsCommand::List { json, limit },
         } => {
@@ -99,12 +106,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Store {
             command: StoreCommand::Check { json },
         } => {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .map_err(CliError::Runtime)?;
-            let job = runtime.block_on(async {
+            let job = runtime()?.block_on(async {
                 let mut events = engine.jobs().subscribe();
                 let handle = engine.start_store_maintenance()?;
                 let progress = tokio::spawn(async move {
@@ -138,4 +140,12 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             })
         }
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(CliError::Runtime)
 }

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use orgfleet_engine::{JobRecord, JobStatus};
+use orgfleet_engine::{JobRecord, JobStatus, OrgRecord};
 use serde::Serialize;
 
 pub fn json<W: Write, T: Serialize>(out: &mut W, value: &T) -> std::io::Result<()> {
@@ -66,4 +66,41 @@ pub fn job_outcome<W: Write>(out: &mut W, job: &JobRecord) -> std::io::Result<()
             job.error.as_deref().unwrap_or("no details")
         ),
     }
+}
+
+pub fn usage(org: &OrgRecord) -> String {
+    match (org.api_used, org.api_max) {
+        (Some(used), Some(max)) if max > 0 => format!("{used}/{max} ({}%)", used * 100 / max),
+        _ => "-".into(),
+    }
+}
+
+pub fn orgs_table<W: Write>(out: &mut W, orgs: &[OrgRecord]) -> std::io::Result<()> {
+    if orgs.is_empty() {
+        return writeln!(
+            out,
+            "No orgs connected. Run `orgfleet org login web --alias <name>`."
+        );
+    }
+    writeln!(
+        out,
+        "{:<20}  {:<10}  {:<9}  {:<32}  {:<18}  TAGS",
+        "ALIAS", "KIND", "PROTECTED", "USERNAME", "API"
+    )?;
+    for org in orgs {
+        writeln!(
+            out,
+            "{:<20}  {:<10}  {:<9}  {:<32}  {:<18}  {}",
+            org.alias,
+            org.kind.as_str(),
+            if org.protected { "yes" } else { "no" },
+            org.username,
+            usage(org),
+            org.tags.join(",")
+        )?;
+        if let Some(error) = &org.last_error {
+            writeln!(out, "{:<20}  ! {}", "", error)?;
+        }
+    }
+    Ok(())
 }

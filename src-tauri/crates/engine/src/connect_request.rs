@@ -84,6 +84,8 @@ mod tests {
         });
         let req: ConnectRequest = serde_json::from_value(json).unwrap();
         assert_eq!(req.alias(), "uat");
-        assert!(matches!(req, ConnectRequest::Web(WebConnect { ref login_host, .. }) if login_host == "sandbox"));
+        assert!(
+            matches!(req, ConnectRequest::Web(WebConnect { ref login_host, .. }) if login_host == "sandbox")
+        );
     }
 }

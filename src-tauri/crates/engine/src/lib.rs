@@ -5,17 +5,20 @@
 //! a [`jobs`] job: a row in the store, progress events on a broadcast channel, a cancellation
 //! token, and `interrupted` status if the process dies mid-way.
 
+pub mod connect;
+pub mod connect_request;
 mod error;
 pub mod jobs;
 pub mod maintenance;
-pub mod connect_request;
 pub mod orgs;
+mod sessions;
 
 use std::path::Path;
 use std::sync::Arc;
 
 pub use error::{Error, Result};
 pub use jobs::{JobContext, JobEvent, JobFailure, JobHandle, Jobs};
+pub use orgfleet_salesforce::Error as SalesforceError;
 pub use orgfleet_store::maintenance::MaintenanceReport;
 pub use orgfleet_store::orgs::{AuthMethod, OrgKind, OrgRecord};
 pub use orgfleet_store::{Error as StoreError, JobId, JobKind, JobRecord, JobStatus, Store};
@@ -25,6 +28,9 @@ pub use orgfleet_store::{Error as StoreError, JobId, JobKind, JobRecord, JobStat
 pub struct Engine {
     store: Arc<Store>,
     jobs: Jobs,
+    sessions: sessions::Sessions,
+    /// Loopback port of browser logins (1717 like the Salesforce CLI; 0 = any free port).
+    oauth_port: std::sync::atomic::AtomicU16,
 }
 
 impl Engine {
@@ -40,9 +46,15 @@ impl Engine {
 
     fn with_store(store: Store) -> Self {
         let store = Arc::new(store);
+        let oauth_port = std::env::var("ORGFLEET_OAUTH_PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(orgfleet_salesforce::oauth::web::DEFAULT_PORT);
         Self {
             jobs: Jobs::new(store.clone()),
             store,
+            sessions: sessions::Sessions::default(),
+            oauth_port: oauth_port.into(),
         }
     }
 
@@ -62,6 +74,25 @@ impl Engine {
 
     pub fn jobs(&self) -> &Jobs {
         &self.jobs
+    }
+
+    /// The folder holding the database (and the opt-in secret file).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.store
+            .path()
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default()
+    }
+
+    pub fn oauth_port(&self) -> u16 {
+        self.oauth_port.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Changes the loopback port of browser logins (tests use 0: any free port).
+    pub fn set_oauth_port(&self, port: u16) {
+        self.oauth_port
+            .store(port, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -5,8 +5,8 @@ use orgfleet_store::orgs::{self as rows, OrgKind, OrgRecord};
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
 use crate::Engine;
+use crate::error::{Error, Result};
 
 /// Colours offered for org chips; the first of each kind's row is its default.
 pub const PALETTE: &[&str] = &[
@@ -39,7 +39,9 @@ pub struct OrgSettings {
 pub fn validate_alias(alias: &str) -> Result<()> {
     let ok = !alias.is_empty()
         && alias.len() <= 40
-        && alias.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        && alias
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if ok {
         Ok(())
     } else {
@@ -54,7 +56,9 @@ fn validate_colour(colour: &str) -> Result<()> {
     if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
         Ok(())
     } else {
-        Err(Error::InvalidInput(format!("`{colour}` is not a colour like #2563eb")))
+        Err(Error::InvalidInput(format!(
+            "`{colour}` is not a colour like #2563eb"
+        )))
     }
 }
 
@@ -63,7 +67,9 @@ pub fn confirm_destructive(org: &OrgRecord, typed_alias: Option<&str>) -> Result
     if !org.protected || typed_alias == Some(org.alias.as_str()) {
         Ok(())
     } else {
-        Err(Error::ConfirmationRequired { alias: org.alias.clone() })
+        Err(Error::ConfirmationRequired {
+            alias: org.alias.clone(),
+        })
     }
 }
 
@@ -87,7 +93,13 @@ impl Engine {
         validate_alias(&settings.alias)?;
         validate_colour(&settings.colour)?;
         let mut conn = self.store().conn();
-        rows::update_settings(&conn, id, &settings.alias, &settings.colour, settings.protected)?;
+        rows::update_settings(
+            &conn,
+            id,
+            &settings.alias,
+            &settings.colour,
+            settings.protected,
+        )?;
         Ok(rows::set_tags(&mut conn, id, &settings.tags)?)
     }
 }
@@ -125,7 +137,10 @@ mod tests {
     #[test]
     fn protected_orgs_need_the_alias_typed() {
         let (_d, _e, org) = engine_with_org(true);
-        assert!(matches!(confirm_destructive(&org, None), Err(Error::ConfirmationRequired { .. })));
+        assert!(matches!(
+            confirm_destructive(&org, None),
+            Err(Error::ConfirmationRequired { .. })
+        ));
         assert!(confirm_destructive(&org, Some("ACME-PROD")).is_err());
         assert!(confirm_destructive(&org, Some("acme-prod")).is_ok());
         let (_d, _e, open) = engine_with_org(false);
@@ -135,10 +150,24 @@ mod tests {
     #[test]
     fn settings_are_validated_and_saved() {
         let (_d, engine, org) = engine_with_org(true);
-        let bad = OrgSettings { alias: "no spaces".into(), colour: "#fff".into(), protected: true, tags: vec![] };
-        assert!(matches!(engine.update_org(org.id, &bad), Err(Error::InvalidInput(_))));
-        let bad_colour = OrgSettings { alias: "acme".into(), ..bad.clone() };
-        assert!(matches!(engine.update_org(org.id, &bad_colour), Err(Error::InvalidInput(_))));
+        let bad = OrgSettings {
+            alias: "no spaces".into(),
+            colour: "#fff".into(),
+            protected: true,
+            tags: vec![],
+        };
+        assert!(matches!(
+            engine.update_org(org.id, &bad),
+            Err(Error::InvalidInput(_))
+        ));
+        let bad_colour = OrgSettings {
+            alias: "acme".into(),
+            ..bad.clone()
+        };
+        assert!(matches!(
+            engine.update_org(org.id, &bad_colour),
+            Err(Error::InvalidInput(_))
+        ));
         let good = OrgSettings {
             alias: "acme".into(),
             colour: "#16a34a".into(),

@@ -18,18 +18,22 @@ pub type JobId = i64;
 pub enum JobKind {
     /// Integrity check and compaction of the local store.
     StoreMaintenance,
+    /// Logging in to an org and registering it.
+    OrgConnect,
 }
 
 impl JobKind {
     pub fn as_str(self) -> &'static str {
         match self {
             JobKind::StoreMaintenance => "store_maintenance",
+            JobKind::OrgConnect => "org_connect",
         }
     }
 
     fn parse(s: &str) -> Option<Self> {
         match s {
             "store_maintenance" => Some(JobKind::StoreMaintenance),
+            "org_connect" => Some(JobKind::OrgConnect),
             _ => None,
         }
     }

@@ -12,8 +12,8 @@ pub mod jobs;
 pub mod maintenance;
 mod migrations;
 pub mod orgs;
-pub mod secrets;
 mod paths;
+pub mod secrets;
 mod store;
 
 pub use error::{Error, Result};

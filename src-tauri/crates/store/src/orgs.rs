@@ -179,8 +179,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<OrgRecord> {
 }
 
 fn load_tags(conn: &Connection, org: &mut OrgRecord) -> Result<()> {
-    let mut stmt =
-        conn.prepare_cached("SELECT tag FROM org_tags WHERE org = ?1 ORDER BY tag").context("reading tags")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT tag FROM org_tags WHERE org = ?1 ORDER BY tag")
+        .context("reading tags")?;
     org.tags = stmt
         .query_map([org.id], |r| r.get(0))
         .context("reading tags")?
@@ -191,8 +192,11 @@ fn load_tags(conn: &Connection, org: &mut OrgRecord) -> Result<()> {
 
 /// Normalizes tags: trimmed, lower-case, deduplicated, no empties.
 pub fn normalize_tags(tags: &[String]) -> Vec<String> {
-    let mut out: Vec<String> =
-        tags.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
+    let mut out: Vec<String> = tags
+        .iter()
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
     out.sort();
     out.dedup();
     out
@@ -240,7 +244,11 @@ pub fn upsert(conn: &mut Connection, org: &NewOrg) -> Result<(OrgRecord, bool)> 
         }
         None => {
             let taken: bool = tx
-                .query_row("SELECT count(*) > 0 FROM orgs WHERE alias = ?1", [&org.alias], |r| r.get(0))
+                .query_row(
+                    "SELECT count(*) > 0 FROM orgs WHERE alias = ?1",
+                    [&org.alias],
+                    |r| r.get(0),
+                )
                 .context("checking the alias")?;
             if taken {
                 return Err(Error::AliasTaken(org.alias.clone()));
@@ -272,8 +280,11 @@ pub fn upsert(conn: &mut Connection, org: &NewOrg) -> Result<(OrgRecord, bool)> 
             .context("adding an org")?;
             let id = tx.last_insert_rowid();
             for tag in normalize_tags(&org.tags) {
-                tx.execute("INSERT INTO org_tags (org, tag) VALUES (?1, ?2)", params![id, tag])
-                    .context("tagging an org")?;
+                tx.execute(
+                    "INSERT INTO org_tags (org, tag) VALUES (?1, ?2)",
+                    params![id, tag],
+                )
+                .context("tagging an org")?;
             }
             (id, true)
         }
@@ -285,7 +296,11 @@ pub fn upsert(conn: &mut Connection, org: &NewOrg) -> Result<(OrgRecord, bool)> 
 /// One org by row id.
 pub fn get(conn: &Connection, id: i64) -> Result<OrgRecord> {
     let mut org = conn
-        .query_row(&format!("SELECT {COLUMNS} FROM orgs WHERE id = ?1"), [id], from_row)
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM orgs WHERE id = ?1"),
+            [id],
+            from_row,
+        )
         .optional()
         .context("reading an org")?
         .ok_or_else(|| Error::OrgNotFound(id.to_string()))?;
@@ -296,7 +311,9 @@ pub fn get(conn: &Connection, id: i64) -> Result<OrgRecord> {
 /// One org by alias (case-insensitive).
 pub fn by_alias(conn: &Connection, alias: &str) -> Result<OrgRecord> {
     let id: i64 = conn
-        .query_row("SELECT id FROM orgs WHERE alias = ?1", [alias], |r| r.get(0))
+        .query_row("SELECT id FROM orgs WHERE alias = ?1", [alias], |r| {
+            r.get(0)
+        })
         .optional()
         .context("reading an org")?
         .ok_or_else(|| Error::OrgNotFound(alias.to_owned()))?;
@@ -324,21 +341,38 @@ pub fn list(conn: &Connection) -> Result<Vec<OrgRecord>> {
 /// Replaces an org's tags.
 pub fn set_tags(conn: &mut Connection, id: i64, tags: &[String]) -> Result<OrgRecord> {
     let tx = conn.transaction().context("tagging an org")?;
-    tx.execute("DELETE FROM org_tags WHERE org = ?1", [id]).context("tagging an org")?;
-    for tag in normalize_tags(tags) {
-        tx.execute("INSERT INTO org_tags (org, tag) VALUES (?1, ?2)", params![id, tag])
-            .context("tagging an org")?;
-    }
-    tx.execute("UPDATE orgs SET updated_at = ?2 WHERE id = ?1", params![id, now_ms()])
+    tx.execute("DELETE FROM org_tags WHERE org = ?1", [id])
         .context("tagging an org")?;
+    for tag in normalize_tags(tags) {
+        tx.execute(
+            "INSERT INTO org_tags (org, tag) VALUES (?1, ?2)",
+            params![id, tag],
+        )
+        .context("tagging an org")?;
+    }
+    tx.execute(
+        "UPDATE orgs SET updated_at = ?2 WHERE id = ?1",
+        params![id, now_ms()],
+    )
+    .context("tagging an org")?;
     tx.commit().context("tagging an org")?;
     get(conn, id)
 }
 
 /// Changes alias, colour and protection.
-pub fn update_settings(conn: &Connection, id: i64, alias: &str, colour: &str, protected: bool) -> Result<OrgRecord> {
+pub fn update_settings(
+    conn: &Connection,
+    id: i64,
+    alias: &str,
+    colour: &str,
+    protected: bool,
+) -> Result<OrgRecord> {
     let clash: Option<i64> = conn
-        .query_row("SELECT id FROM orgs WHERE alias = ?1 AND id <> ?2", params![alias, id], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM orgs WHERE alias = ?1 AND id <> ?2",
+            params![alias, id],
+            |r| r.get(0),
+        )
         .optional()
         .context("checking the alias")?;
     if clash.is_some() {
@@ -369,7 +403,13 @@ pub fn record_health(
              last_seen_at = CASE WHEN ?4 IS NULL THEN ?5 ELSE last_seen_at END,
              last_error = ?4, updated_at = ?5
          WHERE id = ?1",
-        params![id, api_usage.map(|u| u.0), api_usage.map(|u| u.1), error, now],
+        params![
+            id,
+            api_usage.map(|u| u.0),
+            api_usage.map(|u| u.1),
+            error,
+            now
+        ],
     )
     .context("recording org health")?;
     Ok(())
@@ -377,7 +417,9 @@ pub fn record_health(
 
 /// Removes an org (its tags go with it).
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
-    let n = conn.execute("DELETE FROM orgs WHERE id = ?1", [id]).context("removing an org")?;
+    let n = conn
+        .execute("DELETE FROM orgs WHERE id = ?1", [id])
+        .context("removing an org")?;
     if n == 0 {
         return Err(Error::OrgNotFound(id.to_string()));
     }

@@ -79,7 +79,9 @@ impl SecretStore for KeychainStore {
     }
 
     fn set(&self, account: &str, secret: &str) -> Result<()> {
-        Self::entry(account)?.set_password(secret).map_err(keychain_error)
+        Self::entry(account)?
+            .set_password(secret)
+            .map_err(keychain_error)
     }
 
     fn delete(&self, account: &str) -> Result<()> {
@@ -103,7 +105,10 @@ pub struct FileSecretStore {
 
 impl FileSecretStore {
     pub fn new(path: PathBuf) -> Self {
-        Self { path, lock: Mutex::new(()) }
+        Self {
+            path,
+            lock: Mutex::new(()),
+        }
     }
 
     fn read(&self) -> Result<BTreeMap<String, String>> {
@@ -115,7 +120,10 @@ impl FileSecretStore {
                 ))
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-            Err(e) => Err(Error::Secrets(format!("cannot read {}: {e}", self.path.display()))),
+            Err(e) => Err(Error::Secrets(format!(
+                "cannot read {}: {e}",
+                self.path.display()
+            ))),
         }
     }
 
@@ -124,12 +132,15 @@ impl FileSecretStore {
         let tmp = self.path.with_extension("json.tmp");
         let io = |e: std::io::Error| {
             if e.raw_os_error() == Some(28) {
-                Error::DiskFull { path: self.path.clone() }
+                Error::DiskFull {
+                    path: self.path.clone(),
+                }
             } else {
                 Error::Secrets(format!("cannot write {}: {e}", self.path.display()))
             }
         };
-        let bytes = serde_json::to_vec_pretty(secrets).map_err(|e| Error::Secrets(e.to_string()))?;
+        let bytes =
+            serde_json::to_vec_pretty(secrets).map_err(|e| Error::Secrets(e.to_string()))?;
         {
             use std::io::Write;
             let mut options = std::fs::OpenOptions::new();
@@ -167,7 +178,10 @@ impl SecretStore for FileSecretStore {
     }
 
     fn describe(&self) -> String {
-        format!("the file {} (opted in with {STORE_ENV}=file)", self.path.display())
+        format!(
+            "the file {} (opted in with {STORE_ENV}=file)",
+            self.path.display()
+        )
     }
 }
 
@@ -190,7 +204,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join(FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }
@@ -199,7 +216,9 @@ mod tests {
     fn a_damaged_secret_file_says_what_to_do() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(FILE), b"{not json").unwrap();
-        let err = FileSecretStore::new(dir.path().join(FILE)).get("a").unwrap_err();
+        let err = FileSecretStore::new(dir.path().join(FILE))
+            .get("a")
+            .unwrap_err();
         assert!(err.to_string().contains("reconnect your orgs"), "{err}");
     }
 

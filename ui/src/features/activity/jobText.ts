@@ -16,6 +16,7 @@ export const statusLabel: Record<JobStatus, string> = {
 
 export const kindLabel: Record<JobKind, string> = {
   store_maintenance: "Store check",
+  org_connect: "Connect org",
 };
 
 export function isActive(job: JobRecord): boolean {

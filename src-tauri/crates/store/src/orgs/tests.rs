@@ -36,7 +36,11 @@ fn reconnecting_the_same_org_updates_it_and_keeps_user_choices() {
     assert!(created);
     assert_eq!(first.tags, vec!["client-acme"]);
     update_settings(&conn, first.id, "acme", "#16a34a", true).unwrap();
-    let again = NewOrg { alias: "whatever".into(), instance_url: "https://new.my.salesforce.com".into(), ..prod("x") };
+    let again = NewOrg {
+        alias: "whatever".into(),
+        instance_url: "https://new.my.salesforce.com".into(),
+        ..prod("x")
+    };
     let (second, created) = upsert(&mut conn, &again).unwrap();
     assert!(!created);
     assert_eq!(second.id, first.id);
@@ -51,8 +55,14 @@ fn aliases_are_unique_case_insensitively() {
     let (_d, store) = store();
     let mut conn = store.conn();
     upsert(&mut conn, &prod("Acme")).unwrap();
-    let other = NewOrg { org_id: "00D000000000002AAA".into(), ..prod("ACME") };
-    assert!(matches!(upsert(&mut conn, &other), Err(Error::AliasTaken(_))));
+    let other = NewOrg {
+        org_id: "00D000000000002AAA".into(),
+        ..prod("ACME")
+    };
+    assert!(matches!(
+        upsert(&mut conn, &other),
+        Err(Error::AliasTaken(_))
+    ));
     assert_eq!(by_alias(&conn, "acme").unwrap().alias, "Acme");
 }
 
@@ -65,7 +75,10 @@ fn tags_health_and_delete() {
     assert_eq!(org.tags, vec!["client-acme", "uat"]);
     record_health(&conn, org.id, Some((120, 15000)), None).unwrap();
     let healthy = get(&conn, org.id).unwrap();
-    assert_eq!((healthy.api_used, healthy.api_max), (Some(120), Some(15000)));
+    assert_eq!(
+        (healthy.api_used, healthy.api_max),
+        (Some(120), Some(15000))
+    );
     record_health(&conn, org.id, None, Some("The session expired — reconnect")).unwrap();
     let failing = get(&conn, org.id).unwrap();
     assert_eq!(failing.api_used, Some(120));
@@ -73,7 +86,9 @@ fn tags_health_and_delete() {
     assert!(failing.last_error.is_some());
     delete(&conn, org.id).unwrap();
     assert!(matches!(get(&conn, org.id), Err(Error::OrgNotFound(_))));
-    let orphan_tags: i64 = conn.query_row("SELECT count(*) FROM org_tags", [], |r| r.get(0)).unwrap();
+    let orphan_tags: i64 = conn
+        .query_row("SELECT count(*) FROM org_tags", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(orphan_tags, 0);
 }
 
