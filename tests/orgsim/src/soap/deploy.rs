@@ -24,6 +24,8 @@
 mod apex;
 #[path = "deploy_apply.rs"]
 mod apply;
+#[path = "deploy_asserts.rs"]
+mod asserts;
 #[path = "deploy_builtins.rs"]
 mod builtins;
 #[path = "deploy_cascade.rs"]

@@ -54,7 +54,13 @@ noaccessexception limitexception emailexception visualforceexception xmlexceptio
 sobjectexception finalexception invalidparametervalueexception handledexception
 illegalargumentexception asyncexception serializationexception searchexception
 unexpectedexception requiredfeaturemissingexception nodatafoundexception
-invalidheaderexception duplicatemessageexception licenseexception
+invalidheaderexception duplicatemessageexception licenseexception aurahandledexception
+nosuchelementexception noaccessexception platformcacheexception queueableexception
+continuation datasource domain search featuremanagement usermanagement orglimits orglimit
+reports kbmanagement wave slack txnsecurity canvas lxscheduler commercepayments
+externalservice sitequery quickaction compression functions invocableaction visualeditor
+dataweavescriptresource emailmessagerelation unsupportedoperationexception platformcachepartition
+permissionsetgroupcomponent
 ";
 
 static SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| NAMES.split_whitespace().collect());

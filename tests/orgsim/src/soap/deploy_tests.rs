@@ -132,7 +132,7 @@ pub fn run(
         for m in t.methods.iter().filter(|m| m.is_test) {
             let time = 4.0 + 2.0 * m.statement_lines.len() as f64;
             result.total_time += time;
-            match apex::first_failure(&u.source, &t.stripped, m.body.clone()) {
+            match super::asserts::first_failure(&u.source, &t.stripped, m.body.clone()) {
                 Some(f) => result.failures.push(TestFailure {
                     id: u.id.clone(),
                     message: f.message,

@@ -195,7 +195,11 @@ fn check_component(
         };
         match key.type_name.as_str() {
             "Layout" => {
-                let object = key.full_name.split('-').next().unwrap_or_default();
+                let object = match key.full_name.split('-').next().unwrap_or_default() {
+                    // The close-case and case-feed layouts lay out Case fields.
+                    "CaseClose" | "CaseInteraction" => "Case",
+                    other => other,
+                };
                 for n in descendants(
                     root,
                     &["layoutSections", "layoutColumns", "layoutItems", "field"],

@@ -85,6 +85,17 @@ impl Env {
         id
     }
 
+    /// Deploys zip bytes as they are; returns the async id.
+    pub async fn deploy_zip(&self, zip: &[u8], options: &str) -> String {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(zip);
+        let body = format!(
+            "<deploy><ZipFile>{b64}</ZipFile><DeployOptions>{options}</DeployOptions></deploy>"
+        );
+        let (status, xml) = self.call(&self.token, &body).await;
+        assert_eq!(status, 200, "{}", &xml[..xml.len().min(500)]);
+        result_of(&xml).child_text("id").unwrap()
+    }
+
     /// Deploys binary files (fixtures); returns the async id.
     pub async fn deploy_bytes(&self, files: &[(String, Vec<u8>)], options: &str) -> String {
         let mut buf = std::io::Cursor::new(Vec::new());
