@@ -229,3 +229,68 @@ async fn tooling_query_more() {
     assert_eq!(rest["records"].as_array().unwrap().len(), 5);
     assert!(rest.get("nextRecordsUrl").is_none());
 }
+
+#[tokio::test]
+async fn tooling_describes() {
+    let org = start("sandbox").await;
+    let (s, g) = org
+        .send(Method::GET, "/services/data/v63.0/tooling/sobjects", None)
+        .await;
+    assert_eq!(s, 200, "{g}");
+    let names: Vec<&str> = g["sobjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    for want in [
+        "ApexClass",
+        "ApexLog",
+        "DebugLevel",
+        "MetadataComponentDependency",
+        "SourceMember",
+        "TraceFlag",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    let (s, d) = org
+        .send(
+            Method::GET,
+            "/services/data/v63.0/tooling/sobjects/TraceFlag/describe",
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(d["keyPrefix"], "7tf");
+    let log_type = d["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "LogType")
+        .unwrap();
+    assert_eq!(log_type["type"], "picklist");
+    assert!(
+        log_type["picklistValues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["value"] == "DEVELOPER_LOG")
+    );
+    let (s, _) = org
+        .send(
+            Method::GET,
+            "/services/data/v63.0/tooling/sobjects/ApexClass/describe/",
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    let prod = start("production").await;
+    let (s, e) = prod
+        .send(
+            Method::GET,
+            "/services/data/v63.0/tooling/sobjects/SourceMember/describe",
+            None,
+        )
+        .await;
+    assert_eq!((s, e[0]["errorCode"].as_str()), (404, Some("NOT_FOUND")));
+}

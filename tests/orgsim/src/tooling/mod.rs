@@ -6,6 +6,7 @@
 //! source tracking) lives in [`ToolingState`], held in [`crate::server::SimInner`] per org.
 
 pub mod debug_log;
+pub mod describe;
 pub mod execute;
 pub mod query;
 pub mod source_member;
@@ -69,6 +70,16 @@ pub fn routes() -> Router<Sim> {
         .route(
             &format!("{base}/executeAnonymous/"),
             get(execute::rest_execute),
+        )
+        .route(&format!("{base}/sobjects"), get(describe::global))
+        .route(&format!("{base}/sobjects/"), get(describe::global))
+        .route(
+            &format!("{base}/sobjects/{{sobject}}/describe"),
+            get(describe::object),
+        )
+        .route(
+            &format!("{base}/sobjects/{{sobject}}/describe/"),
+            get(describe::object),
         )
         .route(
             &format!("{base}/sobjects/{{sobject}}"),

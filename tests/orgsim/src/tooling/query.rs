@@ -20,7 +20,7 @@ const MAX_CURSORS: usize = 200;
 /// MetadataComponentDependency answers at most this many rows and never pages.
 const DEPENDENCY_CAP: usize = 2000;
 
-const SCHEMAS: &[(&str, &[&str])] = &[
+pub const SCHEMAS: &[(&str, &[&str])] = &[
     (
         "TraceFlag",
         &[
