@@ -292,9 +292,25 @@ async fn run(sim: Sim, id: String, user_id: String) {
         return;
     }
     let fail_component = crate::faults::faults_for(&sim, &org_id).deploy_fail_component;
-    let Ok(plan) = sim.with_org_mut(&org_id, |org| {
-        plan::make_plan(org, &pkg, &opts, fail_component.as_deref(), quick)
-    }) else {
+    let Ok(minted) = sim.with_org_mut(&org_id, |org| plan::mint_new_ids(org, &pkg)) else {
+        return;
+    };
+    // Validation and the test run are CPU work under a read lock: keep them off the async workers.
+    let (sim2, org2, pkg2, opts2) = (sim.clone(), org_id.clone(), pkg.clone(), opts.clone());
+    let planned = tokio::task::spawn_blocking(move || {
+        sim2.with_org(&org2, |org| {
+            plan::make_plan(
+                org,
+                &pkg2,
+                &opts2,
+                fail_component.as_deref(),
+                quick,
+                &minted,
+            )
+        })
+    })
+    .await;
+    let Ok(Ok(plan)) = planned else {
         return;
     };
     // Components, in up to four batches.

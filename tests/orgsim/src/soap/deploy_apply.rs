@@ -171,39 +171,6 @@ fn merge(type_name: &str, mut old: Node, new: Node) -> Node {
     old
 }
 
-/// Key prefix of a type's ids (Salesforce's, where known).
-pub fn id_prefix(type_name: &str) -> &'static str {
-    match type_name {
-        "ApexClass" => "01p",
-        "ApexTrigger" => "01q",
-        "ApexPage" => "066",
-        "ApexComponent" => "099",
-        "CustomObject" => "01I",
-        "CustomField" => "00N",
-        "Layout" => "00h",
-        "Profile" => "00e",
-        "PermissionSet" => "0PS",
-        "PermissionSetGroup" => "0PG",
-        "Flow" => "301",
-        "CustomTab" => "01r",
-        "CustomApplication" => "02u",
-        "StaticResource" => "081",
-        "LightningComponentBundle" => "0Rb",
-        "AuraDefinitionBundle" => "0Ab",
-        "FlexiPage" => "0M0",
-        "QuickAction" => "09D",
-        "Report" => "00O",
-        "Dashboard" => "01Z",
-        "EmailTemplate" => "00X",
-        "Document" => "015",
-        "CustomLabels" | "CustomLabel" => "101",
-        "RecordType" => "012",
-        "ValidationRule" => "03d",
-        "ListView" => "00B",
-        _ => "0Dp",
-    }
-}
-
 /// Who deploys and when.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -291,7 +258,7 @@ pub fn apply(
                 let id = ids
                     .get(key)
                     .cloned()
-                    .unwrap_or_else(|| org.mint_id(id_prefix(&key.type_name)));
+                    .unwrap_or_else(|| org.mint_id(crate::load::key_prefix(&key.type_name)));
                 org.metadata.insert(
                     key.clone(),
                     Component {

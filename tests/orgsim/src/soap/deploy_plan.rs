@@ -24,12 +24,27 @@ pub struct Plan {
     pub deletions: Vec<apply::Deletion>,
 }
 
+/// Mints ids for the package's components the org does not have yet (a short write; the plan
+/// itself is computed under a read lock).
+pub fn mint_new_ids(org: &mut Org, pkg: &DeployPackage) -> BTreeMap<ComponentKey, String> {
+    let mut ids = BTreeMap::new();
+    for key in pkg.components.keys() {
+        let id = match org.metadata.get(key) {
+            Some(c) => c.id.clone(),
+            None => org.mint_id(crate::load::key_prefix(&key.type_name)),
+        };
+        ids.insert(key.clone(), id);
+    }
+    ids
+}
+
 pub fn make_plan(
-    org: &mut Org,
+    org: &Org,
     pkg: &DeployPackage,
     opts: &DeployOptions,
     fail: Option<&str>,
     quick: bool,
+    minted: &BTreeMap<ComponentKey, String>,
 ) -> Plan {
     let production = org.kind == OrgKind::Production;
     let v = validate::validate(org, pkg, opts, fail);
@@ -57,10 +72,9 @@ pub fn make_plan(
         let existing_id = org.metadata.get(key).map(|c| c.id.clone());
         let changed = org.metadata.get(key).is_some_and(|c| c.files != merged);
         let created = existing_id.is_none();
-        let id = match existing_id {
-            Some(id) => id,
-            None => org.mint_id(apply::id_prefix(&key.type_name)),
-        };
+        let id = existing_id
+            .or_else(|| minted.get(key).cloned())
+            .unwrap_or_default();
         ids.insert(key.clone(), id.clone());
         let main = pc
             .content_file()
