@@ -1,4 +1,5 @@
-//! Metadata API deploys: `deploy`, `checkDeployStatus`, `cancelDeploy`, `deployRecentValidation`.
+//! Metadata API deploys: `deploy`, `checkDeployStatus`, `cancelDeploy`, `deployRecentValidation`,
+//! and `checkStatus` for deploy ids.
 //!
 //! `deploy` answers at once with an `AsyncResult` (`0Af…`, `Queued`) and a tokio task then
 //! runs the job in steps (`step_delay_ms` apart): Pending → InProgress → component batches
@@ -18,7 +19,11 @@
 //!   faults `INVALID_ID_FIELD`; a queued deploy cancels at once, a running one goes through
 //!   `Canceling` (cancelDeploy answers `done=false`) to `Canceled` at its next step;
 //! * quick deploy needs a `Succeeded` checkOnly deploy of the same org, younger than 10 days,
-//!   that ran tests, and that was not quick-deployed already; the new deploy skips tests.
+//!   that ran tests, and that was not quick-deployed already; the new deploy skips tests;
+//! * `checkDeployStatus` with `includeDetails=false` omits `details` (metadata-soap.md §6.2);
+//!   component rows appear in `details` as the counters move;
+//! * `checkStatus` (deprecated but in the v63 WSDL; jsforce's `deploy().complete()` polls it)
+//!   reports deploys as `AsyncResult`s: Queued → InProgress → Completed.
 
 #[path = "deploy_apex.rs"]
 mod apex;
