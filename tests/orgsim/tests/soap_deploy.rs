@@ -9,7 +9,7 @@ use orgsim::ComponentKey;
 
 #[tokio::test]
 async fn successful_deploy_applies_components_with_moving_progress() {
-    let e = env("dep1", "sandbox", 15).await;
+    let e = env("dep1", "sandbox", 40).await;
     let pkg = manifest(&[("ApexClass", &["Foo"]), ("CustomObject", &["Widget__c"])]);
     let id = e
         .deploy(
