@@ -104,6 +104,18 @@ pub enum Stmt {
     ExceptionClass {
         name: String,
     },
+    /// A method declared in the anonymous block: `[static] Integer twice(Integer n) { ... }`.
+    Method(std::rc::Rc<Method>),
+}
+
+#[derive(Debug)]
+pub struct Method {
+    pub name: String,
+    /// `None` for `void`.
+    pub ret: Option<TypeRef>,
+    pub params: Vec<(TypeRef, String)>,
+    pub body: Vec<Stmt>,
+    pub pos: Pos,
 }
 
 #[derive(Debug, Clone)]

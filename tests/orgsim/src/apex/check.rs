@@ -31,19 +31,37 @@ struct Checker<'a> {
     org: &'a Org,
     scopes: Vec<BTreeMap<String, TypeRef>>,
     exceptions: BTreeSet<String>,
+    /// Methods declared in the block: lowercase name → parameter counts.
+    methods: BTreeMap<String, Vec<usize>>,
 }
 
 pub fn check(program: &[Stmt], org: &Org) -> Result<(), CompileError> {
     let mut exceptions = BTreeSet::new();
+    let mut methods: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for s in program {
-        if let Stmt::ExceptionClass { name } = s {
-            exceptions.insert(name.to_ascii_lowercase());
+        match s {
+            Stmt::ExceptionClass { name } => {
+                exceptions.insert(name.to_ascii_lowercase());
+            }
+            Stmt::Method(m) => {
+                let arities = methods.entry(m.name.to_ascii_lowercase()).or_default();
+                if arities.contains(&m.params.len()) {
+                    return Err(CompileError::new(
+                        m.pos.line,
+                        m.pos.column,
+                        format!("Method already defined: {}", m.name),
+                    ));
+                }
+                arities.push(m.params.len());
+            }
+            _ => {}
         }
     }
     let mut c = Checker {
         org,
         scopes: vec![BTreeMap::new()],
         exceptions,
+        methods,
     };
     c.stmts(program)
 }
@@ -215,6 +233,22 @@ impl Checker<'_> {
                 }
                 Ok(())
             }
+            Stmt::Method(m) => {
+                // A method sees its parameters only, not the block's locals.
+                let outer = std::mem::replace(&mut self.scopes, vec![BTreeMap::new()]);
+                let r = (|| {
+                    if let Some(t) = &m.ret {
+                        self.check_type(t, m.pos)?;
+                    }
+                    for (ty, name) in &m.params {
+                        self.check_type(ty, m.pos)?;
+                        self.declare(name, ty, m.pos)?;
+                    }
+                    self.stmts(&m.body)
+                })();
+                self.scopes = outer;
+                r
+            }
             Stmt::Return(Some(e), _) => self.expr(e),
             Stmt::Return(None, _)
             | Stmt::Break(_)
@@ -276,6 +310,13 @@ impl Checker<'_> {
                     self.expr(a)?;
                 }
                 match target.as_deref() {
+                    None if self
+                        .methods
+                        .get(&name.to_ascii_lowercase())
+                        .is_some_and(|a| a.contains(&args.len())) =>
+                    {
+                        Ok(())
+                    }
                     None => Err(CompileError::new(
                         pos.line,
                         pos.column,

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use super::ast::{Catch, Expr, Lit, Pos, Stmt, TypeRef};
+use super::ast::{Catch, Expr, Lit, Method, Pos, Stmt, TypeRef};
 pub use super::construct::{coerce, get_field};
 use super::value::{ExceptionValue, Value};
 use super::{Category, LogEvent, Usage};
@@ -24,14 +24,20 @@ enum Flow {
     Normal,
     Break,
     Continue,
-    Return,
+    Return(Value),
 }
+
+/// Apex's call-stack limit.
+const MAX_CALL_DEPTH: usize = 1000;
 
 pub struct Interp<'a> {
     pub org: &'a mut Org,
     pub user_id: String,
     scopes: Vec<BTreeMap<String, (TypeRef, Value)>>,
     pub custom_exceptions: BTreeSet<String>,
+    /// Methods declared in the block, by lowercase name.
+    methods: BTreeMap<String, Vec<Rc<Method>>>,
+    call_depth: usize,
     pub events: Vec<LogEvent>,
     pub usage: Usage,
     nanos: u64,
@@ -45,6 +51,8 @@ impl<'a> Interp<'a> {
             user_id: user_id.to_owned(),
             scopes: vec![BTreeMap::new()],
             custom_exceptions: BTreeSet::new(),
+            methods: BTreeMap::new(),
+            call_depth: 0,
             events: Vec::new(),
             usage: Usage::default(),
             nanos: 1_000_000,
@@ -81,8 +89,17 @@ impl<'a> Interp<'a> {
 
     pub fn run(&mut self, program: &[Stmt]) -> R<()> {
         for s in program {
-            if let Stmt::ExceptionClass { name } = s {
-                self.custom_exceptions.insert(name.clone());
+            match s {
+                Stmt::ExceptionClass { name } => {
+                    self.custom_exceptions.insert(name.clone());
+                }
+                Stmt::Method(m) => {
+                    self.methods
+                        .entry(m.name.to_ascii_lowercase())
+                        .or_default()
+                        .push(m.clone());
+                }
+                _ => {}
             }
         }
         let r = self.stmts(program);
@@ -216,7 +233,7 @@ impl<'a> Interp<'a> {
                 while self.cond(cond)? {
                     match self.scoped(|it| it.stmt(body))? {
                         Flow::Break => break,
-                        Flow::Return => return Ok(Flow::Return),
+                        f @ Flow::Return(_) => return Ok(f),
                         _ => {}
                     }
                 }
@@ -226,7 +243,7 @@ impl<'a> Interp<'a> {
                 loop {
                     match self.scoped(|it| it.stmt(body))? {
                         Flow::Break => break,
-                        Flow::Return => return Ok(Flow::Return),
+                        f @ Flow::Return(_) => return Ok(f),
                         _ => {}
                     }
                     if !self.cond(cond)? {
@@ -250,7 +267,7 @@ impl<'a> Interp<'a> {
                     }
                     match it.scoped(|it| it.stmt(body))? {
                         Flow::Break => break,
-                        Flow::Return => return Ok(Flow::Return),
+                        f @ Flow::Return(_) => return Ok(f),
                         _ => {}
                     }
                     for u in update {
@@ -291,7 +308,7 @@ impl<'a> Interp<'a> {
                     })?;
                     match flow {
                         Flow::Break => break,
-                        Flow::Return => return Ok(Flow::Return),
+                        f @ Flow::Return(_) => return Ok(f),
                         _ => {}
                     }
                 }
@@ -346,12 +363,13 @@ impl<'a> Interp<'a> {
             Stmt::Break(_) => Ok(Flow::Break),
             Stmt::Continue(_) => Ok(Flow::Continue),
             Stmt::Return(v, _) => {
-                if let Some(e) = v {
-                    self.eval(e)?;
-                }
-                Ok(Flow::Return)
+                let value = match v {
+                    Some(e) => self.eval(e)?,
+                    None => Value::Null,
+                };
+                Ok(Flow::Return(value))
             }
-            Stmt::ExceptionClass { .. } => Ok(Flow::Normal),
+            Stmt::ExceptionClass { .. } | Stmt::Method(_) => Ok(Flow::Normal),
         }
     }
 
@@ -442,11 +460,7 @@ impl<'a> Interp<'a> {
                         }
                         super::builtins::call_method(recv, name, argv, *pos)
                     }
-                    None => Err(Thrown::new(
-                        "System.NullPointerException",
-                        format!("Method does not exist: {name}"),
-                        *pos,
-                    )),
+                    None => self.invoke(name, argv, *pos),
                 }
             }
             Expr::New {
@@ -524,6 +538,60 @@ impl<'a> Interp<'a> {
                 coerce(ty, v, *pos)
             }
             Expr::Soql { query, binds, pos } => self.soql(query, binds, *pos),
+        }
+    }
+
+    /// Calls a method declared in the block: a fresh scope holding only its parameters.
+    fn invoke(&mut self, name: &str, args: Vec<Value>, pos: Pos) -> R<Value> {
+        let Some(m) = self
+            .methods
+            .get(&name.to_ascii_lowercase())
+            .and_then(|ms| ms.iter().find(|m| m.params.len() == args.len()))
+            .cloned()
+        else {
+            return Err(Thrown::new(
+                "System.NullPointerException",
+                format!("Method does not exist: {name}"),
+                pos,
+            ));
+        };
+        if self.call_depth >= MAX_CALL_DEPTH {
+            return Err(Thrown::new(
+                "System.LimitException",
+                format!("Maximum stack depth reached: {}", self.call_depth + 1),
+                pos,
+            ));
+        }
+        let mut frame = BTreeMap::new();
+        for ((ty, pname), v) in m.params.iter().zip(args) {
+            frame.insert(
+                pname.to_ascii_lowercase(),
+                (ty.clone(), coerce(ty, v, pos)?),
+            );
+        }
+        self.log(
+            "METHOD_ENTRY",
+            Category::ApexCode,
+            "FINE",
+            format!("[{}]||AnonymousBlock.{}()", pos.line, m.name),
+        );
+        let outer = std::mem::replace(&mut self.scopes, vec![frame]);
+        self.call_depth += 1;
+        let r = self.stmts(&m.body);
+        self.call_depth -= 1;
+        self.scopes = outer;
+        self.log(
+            "METHOD_EXIT",
+            Category::ApexCode,
+            "FINE",
+            format!("[{}]|AnonymousBlock.{}()", pos.line, m.name),
+        );
+        match r? {
+            Flow::Return(v) => match &m.ret {
+                Some(t) => coerce(t, v, pos),
+                None => Ok(Value::Null),
+            },
+            _ => Ok(Value::Null),
         }
     }
 

@@ -2,7 +2,7 @@
 //! outside the subset is a compile error at its token, worded as Salesforce words it.
 
 use super::CompileError;
-use super::ast::{Catch, DmlOp, Pos, Stmt, TypeRef};
+use super::ast::{Catch, DmlOp, Method, Pos, Stmt, TypeRef};
 use super::lexer::{Tok, Token, lex};
 
 pub fn parse_program(src: &str) -> Result<Vec<Stmt>, CompileError> {
@@ -326,8 +326,26 @@ impl Parser {
                 self.semicolon()?;
                 Ok(Stmt::Dml { op, expr, pos })
             }
-            w if MODIFIERS.contains(&w) || w == "class" => self.class_decl(),
+            w if MODIFIERS.contains(&w) || w == "class" || w == "static" => {
+                let save = self.pos;
+                while matches!(&self.peek().tok, Tok::Ident(w)
+                    if MODIFIERS.contains(&w.to_ascii_lowercase().as_str()) || w.eq_ignore_ascii_case("static"))
+                {
+                    self.pos += 1;
+                }
+                if self.is_kw("class") {
+                    self.pos = save;
+                    return self.class_decl();
+                }
+                match self.try_method()? {
+                    Some(m) => Ok(m),
+                    None => Err(self.unexpected(self.peek())),
+                }
+            }
             _ => {
+                if let Some(m) = self.try_method()? {
+                    return Ok(m);
+                }
                 self.eat_kw("final");
                 if let Some((ty, name, pos)) = self.try_decl_head() {
                     let mut decls = vec![self.finish_decl(ty.clone(), name, pos)?];
@@ -348,6 +366,56 @@ impl Parser {
                 Ok(Stmt::Expr(e))
             }
         }
+    }
+
+    /// `void name(T a, U b) { ... }` or `T name(...) { ... }`; `None` (rewound) when the
+    /// tokens are not a method head.
+    fn try_method(&mut self) -> Result<Option<Stmt>, CompileError> {
+        let save = self.pos;
+        let ret = if self.eat_kw("void") {
+            None
+        } else {
+            match self.type_ref() {
+                Ok(t) => Some(t),
+                Err(_) => {
+                    self.pos = save;
+                    return Ok(None);
+                }
+            }
+        };
+        let pos = self.here();
+        let is_head = matches!(&self.peek().tok, Tok::Ident(w) if !super::is_reserved(w))
+            && matches!(self.peek_at(1).tok, Tok::Punct("("));
+        if !is_head {
+            self.pos = save;
+            return Ok(None);
+        }
+        let name = self.ident()?;
+        self.expect_punct("(")?;
+        let mut params = Vec::new();
+        if !self.eat_punct(")") {
+            loop {
+                self.eat_kw("final");
+                let ty = self.type_ref()?;
+                params.push((ty, self.ident()?));
+                if self.eat_punct(")") {
+                    break;
+                }
+                self.expect_punct(",")?;
+            }
+        }
+        if !self.is_punct("{") {
+            self.pos = save;
+            return Ok(None);
+        }
+        let body = self.block()?;
+        Ok(Some(Stmt::Method(std::rc::Rc::new(Method {
+            name,
+            ret,
+            params,
+            body,
+            pos,
+        }))))
     }
 
     fn finish_decl(&mut self, ty: TypeRef, name: String, pos: Pos) -> Result<Stmt, CompileError> {

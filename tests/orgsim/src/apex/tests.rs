@@ -439,3 +439,42 @@ fn reading_an_unqueried_field_throws() {
         )
     );
 }
+
+#[test]
+fn methods_declared_in_the_block() {
+    let o = run_big(
+        "Integer fact(Integer n) { if (n <= 1) { return 1; } return n * fact(n - 1); }\n\
+         static void make(String name) { insert new Account(Name = name); }\n\
+         System.debug(fact(10));\n\
+         make('Acme');\n\
+         System.debug([SELECT COUNT() FROM Account]);\n\
+         public static Decimal half(Integer n) { return n; }\n\
+         System.debug(half(3) / 2);"
+            .into(),
+    );
+    assert!(o.success, "{o:?}");
+    assert_eq!(debugs(&o), ["3628800", "1", "1.5"]);
+    let o = run_big("Integer x = 1;\nvoid show() { System.debug(x); }\nshow();".into());
+    assert_eq!(
+        o.compile_problem.as_deref(),
+        Some("Variable does not exist: x")
+    );
+    assert_eq!(o.line, 2);
+    let o = run_big("void loop(Integer n) { loop(n + 1); }\nloop(0);".into());
+    assert_eq!(
+        o.exception_message.as_deref(),
+        Some("System.LimitException: Maximum stack depth reached: 1001")
+    );
+    let o = run_big("void a() {}\nvoid a() {}".into());
+    assert_eq!(
+        o.compile_problem.as_deref(),
+        Some("Method already defined: a")
+    );
+    let o =
+        run_big("Integer twice(Integer n) { return n * 2; }\nSystem.debug(twice(1, 2));".into());
+    assert!(
+        o.compile_problem.unwrap().starts_with(
+            "Method does not exist or incorrect signature: void twice(Integer, Integer)"
+        )
+    );
+}
