@@ -20,24 +20,21 @@ const MAX_LOG_BYTES: usize = 20_000_000;
 
 pub use super::thrown::{R, Thrown};
 
-enum Flow {
+pub(super) enum Flow {
     Normal,
     Break,
     Continue,
     Return(Value),
 }
 
-/// Apex's call-stack limit.
-const MAX_CALL_DEPTH: usize = 1000;
-
 pub struct Interp<'a> {
     pub org: &'a mut Org,
     pub user_id: String,
-    scopes: Vec<BTreeMap<String, (TypeRef, Value)>>,
+    pub(super) scopes: Vec<BTreeMap<String, (TypeRef, Value)>>,
     pub custom_exceptions: BTreeSet<String>,
     /// Methods declared in the block, by lowercase name.
-    methods: BTreeMap<String, Vec<Rc<Method>>>,
-    call_depth: usize,
+    pub(super) methods: BTreeMap<String, Vec<Rc<Method>>>,
+    pub(super) call_depth: usize,
     pub events: Vec<LogEvent>,
     pub usage: Usage,
     nanos: u64,
@@ -167,7 +164,7 @@ impl<'a> Interp<'a> {
 
     // ----- statements ------------------------------------------------------------------
 
-    fn stmts(&mut self, stmts: &[Stmt]) -> R<Flow> {
+    pub(super) fn stmts(&mut self, stmts: &[Stmt]) -> R<Flow> {
         for s in stmts {
             match self.stmt(s)? {
                 Flow::Normal => {}
@@ -538,60 +535,6 @@ impl<'a> Interp<'a> {
                 coerce(ty, v, *pos)
             }
             Expr::Soql { query, binds, pos } => self.soql(query, binds, *pos),
-        }
-    }
-
-    /// Calls a method declared in the block: a fresh scope holding only its parameters.
-    fn invoke(&mut self, name: &str, args: Vec<Value>, pos: Pos) -> R<Value> {
-        let Some(m) = self
-            .methods
-            .get(&name.to_ascii_lowercase())
-            .and_then(|ms| ms.iter().find(|m| m.params.len() == args.len()))
-            .cloned()
-        else {
-            return Err(Thrown::new(
-                "System.NullPointerException",
-                format!("Method does not exist: {name}"),
-                pos,
-            ));
-        };
-        if self.call_depth >= MAX_CALL_DEPTH {
-            return Err(Thrown::new(
-                "System.LimitException",
-                format!("Maximum stack depth reached: {}", self.call_depth + 1),
-                pos,
-            ));
-        }
-        let mut frame = BTreeMap::new();
-        for ((ty, pname), v) in m.params.iter().zip(args) {
-            frame.insert(
-                pname.to_ascii_lowercase(),
-                (ty.clone(), coerce(ty, v, pos)?),
-            );
-        }
-        self.log(
-            "METHOD_ENTRY",
-            Category::ApexCode,
-            "FINE",
-            format!("[{}]||AnonymousBlock.{}()", pos.line, m.name),
-        );
-        let outer = std::mem::replace(&mut self.scopes, vec![frame]);
-        self.call_depth += 1;
-        let r = self.stmts(&m.body);
-        self.call_depth -= 1;
-        self.scopes = outer;
-        self.log(
-            "METHOD_EXIT",
-            Category::ApexCode,
-            "FINE",
-            format!("[{}]|AnonymousBlock.{}()", pos.line, m.name),
-        );
-        match r? {
-            Flow::Return(v) => match &m.ret {
-                Some(t) => coerce(t, v, pos),
-                None => Ok(Value::Null),
-            },
-            _ => Ok(Value::Null),
         }
     }
 

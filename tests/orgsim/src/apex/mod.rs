@@ -6,6 +6,7 @@
 
 mod ast;
 mod builtins;
+mod calls;
 mod check;
 mod construct;
 mod dml;
