@@ -354,7 +354,7 @@ async fn quick_deploy_window_and_eligibility() {
 }
 
 #[tokio::test]
-async fn check_status_polls_like_jsforce_complete() {
+async fn check_status_reports_deploys_as_async_results() {
     let e = env("chk5", "sandbox", 20).await;
     let pkg = manifest(&[("ApexClass", &["Foo"])]);
     let files = [

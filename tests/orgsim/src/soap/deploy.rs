@@ -22,7 +22,8 @@
 //!   that ran tests, and that was not quick-deployed already; the new deploy skips tests;
 //! * `checkDeployStatus` with `includeDetails=false` omits `details` (metadata-soap.md §6.2);
 //!   component rows appear in `details` as the counters move;
-//! * `checkStatus` (deprecated but in the v63 WSDL; jsforce's `deploy().complete()` polls it)
+//! * `checkStatus` (deprecated but in the v63 WSDL; jsforce's generic `AsyncResultLocator.check()`
+//!   and older jsforce's `complete()` poll it)
 //!   reports deploys as `AsyncResult`s: Queued → InProgress → Completed.
 
 #[path = "deploy_apex.rs"]
@@ -494,8 +495,8 @@ pub fn deploy_async_state(sim: &Sim, org_id: &str, id: &str) -> Option<AsyncStat
     })
 }
 
-/// `checkStatus(asyncProcessId*)` (deprecated, still in the v63 WSDL; jsforce's
-/// `deploy().complete()` and `retrieve().complete()` poll it). Deploy ids are answered here;
+/// `checkStatus(asyncProcessId*)` (deprecated, still in the v63 WSDL; jsforce's generic
+/// `AsyncResultLocator.check()` and older jsforce's `complete()` poll it). Deploy ids are answered here;
 /// other ids by `other` (the retrieve side); an id nobody knows faults `INVALID_ID_FIELD`.
 pub fn check_status_with(
     sim: &Sim,
