@@ -148,10 +148,12 @@ pub async fn org_connect<R: Runtime>(
     state: State<'_, AppState>,
     request: ConnectRequest,
 ) -> Result<JobId, IpcError> {
-    let opener: UrlOpener = Arc::new(move |url: &str| {
-        if let Err(e) = app.opener().open_url(url, None::<&str>) {
-            tracing::warn!(error = %e, "could not open the browser for the login");
-        }
+    let opener: UrlOpener = orgfleet_engine::connect::browser_override().unwrap_or_else(|| {
+        Arc::new(move |url: &str| {
+            if let Err(e) = app.opener().open_url(url, None::<&str>) {
+                tracing::warn!(error = %e, "could not open the browser for the login");
+            }
+        })
     });
     Ok(state.engine()?.start_connect(request, opener)?.id)
 }

@@ -2,7 +2,7 @@
 // WebKitWebDriver, which starts the built app) with an isolated ORGFLEET_HOME, and hands
 // out selenium sessions. Run under Xvfb: see tests/scripts/test.sh.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,8 +16,9 @@ const port = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
 
 export { By, until };
 
-/** Starts tauri-driver with a fresh data directory; returns { home, stop, session }. */
-export async function startDriver() {
+/** Starts tauri-driver with a fresh data directory and `extraEnv` for the app; returns
+ * { home, stop, session }. */
+export async function startDriver(extraEnv = {}) {
   for (const [what, path] of [
     ["app binary", appBinary],
     ["tauri-driver", driverBinary],
@@ -31,6 +32,8 @@ export async function startDriver() {
     XDG_DATA_HOME: join(home, "xdg-data"),
     XDG_CONFIG_HOME: join(home, "xdg-config"),
     NO_AT_BRIDGE: "1",
+    ORGFLEET_SECRET_STORE: "file",
+    ...extraEnv,
   };
   const driver = spawn(driverBinary, ["--port", String(port), "--native-port", String(port + 1)], {
     env,
@@ -77,3 +80,27 @@ export async function screenshot(session, file) {
 }
 
 export const screenshotDir = join(here, "screenshots");
+
+export const orgsimBinary = process.env.ORGSIM_BIN ?? join(repo, "target/debug/orgsim");
+
+/** Starts orgsim with the demo orgs and `toml` as its config; returns { loginUrl, stop }. */
+export async function startOrgsim(toml) {
+  if (!existsSync(orgsimBinary)) throw new Error(`orgsim not found at ${orgsimBinary}; run cargo build -p orgsim`);
+  const dir = mkdtempSync(join(tmpdir(), "orgsim-e2e-"));
+  const config = join(dir, "orgsim.toml");
+  const status = join(dir, "status.json");
+  writeFileSync(config, toml);
+  const child = spawn(orgsimBinary, ["--config", config, "--demo", "--port", "0", "--status-file", status], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const deadline = Date.now() + 15_000;
+  while (!existsSync(status)) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill();
+      throw new Error("orgsim did not start");
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const { login_url: loginUrl } = JSON.parse(readFileSync(status, "utf8"));
+  return { loginUrl, stop: () => child.kill() };
+}

@@ -16,6 +16,7 @@ after(() => driver?.stop());
 test("a store check runs to 100% in Activity", async () => {
   const app = await driver.session();
   try {
+    await app.findElement(By.xpath("//nav//button[contains(., 'Activity')]")).click();
     await app.wait(until.elementLocated(By.xpath("//h1[text()='Activity']")), 10_000);
     const start = await app.findElement(By.xpath("//header//button[contains(., 'Check store')]"));
     await start.click();

@@ -45,8 +45,9 @@ npm run typecheck --workspace ui
 npm run lint --workspace ui
 npm run test --workspace ui
 
-step "build the app binary"
+step "build the app binary, the CLI and orgsim (the e2e tests use all three)"
 npx tauri build --debug --no-bundle --ci
+cargo build --locked -p orgsim -p orgfleet-cli
 
 step "real-window end-to-end tests (Xvfb + tauri-driver)"
 xvfb-run -a -s "-screen 0 1280x860x24" npm run test --workspace tests/e2e

@@ -144,7 +144,15 @@ pub async fn run(
 ) -> Result<ExitCode, CliError> {
     match command {
         OrgCommand::Login { method } => {
-            let handle = engine.start_connect(request(method)?, Arc::new(open_browser))?;
+            let opener = orgfleet_engine::connect::browser_override()
+                .map(|open| -> orgfleet_engine::connect::UrlOpener {
+                    Arc::new(move |url: &str| {
+                        eprintln!("Opening the login page: {url}");
+                        open(url)
+                    })
+                })
+                .unwrap_or_else(|| Arc::new(open_browser));
+            let handle = engine.start_connect(request(method)?, opener)?;
             let job = handle
                 .done
                 .await

@@ -26,6 +26,20 @@ use crate::sessions::{JWT_KEY_PATH, REFRESH_TOKEN, login_host, read_key, session
 /// Opens a URL in the user's browser; the app passes tauri-plugin-opener, the CLI prints it.
 pub type UrlOpener = Arc<dyn Fn(&str) + Send + Sync>;
 
+/// Env var naming a program that opens login URLs instead of the default browser (like the
+/// `BROWSER` convention): a specific browser or profile, or a scripted browser in tests.
+pub const BROWSER_ENV: &str = "ORGFLEET_BROWSER";
+
+/// The opener `ORGFLEET_BROWSER` asks for, if set: it runs that program with the URL.
+pub fn browser_override() -> Option<UrlOpener> {
+    let program = std::env::var(BROWSER_ENV).ok().filter(|p| !p.trim().is_empty())?;
+    Some(Arc::new(move |url: &str| {
+        if let Err(e) = std::process::Command::new(&program).arg(url).spawn() {
+            tracing::warn!(program, error = %e, "could not start {BROWSER_ENV}");
+        }
+    }))
+}
+
 /// What a login produced, before the org is registered.
 struct LoggedIn {
     tokens: TokenSet,
@@ -260,14 +274,16 @@ impl Engine {
         }
         let (org, _created) = rows::upsert(&mut self.store().conn(), &new)?;
         self.forget_session(org.id);
-        let session = Arc::new(Session::new(
+        // The session that read the org's details knows the API usage; the one kept for
+        // later calls also saves rotated refresh tokens.
+        self.record_outcome(&org, Some(&session), None);
+        let kept = Arc::new(Session::new(
             login.tokens,
             login.credentials,
             session_config(&org.alias),
             Some(self.token_sink(&org)?),
         )?);
-        self.record_outcome(&org, Some(&session), None);
-        self.remember_session(org.id, session);
+        self.remember_session(org.id, kept);
         ctx.progress(3, Some(3), "Connected");
         Ok(rows::get(&self.store().conn(), org.id)?)
     }

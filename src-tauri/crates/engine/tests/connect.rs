@@ -155,6 +155,7 @@ async fn browser_login_registers_the_org_and_reconnecting_updates_it() {
     assert_eq!(org.name, "Acme Production");
     assert_eq!(org.tags, vec!["client-acme"]);
     assert_eq!(org.org_id.len(), 18);
+    assert!(org.api_used.is_some() && org.api_max.is_some(), "usage recorded at connect");
 
     // The refresh token is in the secret store, and nowhere in the database file.
     let account = orgfleet_store::secrets::account(&org.org_id, &org.username, "refresh_token");

@@ -13,7 +13,7 @@ export function ApiUsage({ used, max }: { used: number | null; max: number | nul
       <span className={`api-bar api-${level}`}>
         <span style={{ width: `${pct}%` }} />
       </span>
-      <span className="api-text">{pct}% API</span>
+      <span className="api-text">{used > 0 && pct === 0 ? "<1" : pct}% API</span>
     </span>
   );
 }
