@@ -277,3 +277,28 @@ pub fn rest_time(t: OffsetDateTime) -> String {
         t.millisecond()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debugging_header_levels() {
+        let l = Levels::from_debugging_header("DEBUGONLY", &[]);
+        assert_eq!((l.apex_code.as_str(), l.db.as_str()), ("DEBUG", "NONE"));
+        let l = Levels::from_debugging_header(
+            "None",
+            &[
+                ("Apex_code".into(), "Finest".into()),
+                ("Db".into(), "Info".into()),
+            ],
+        );
+        assert_eq!(
+            (l.apex_code.as_str(), l.db.as_str(), l.system.as_str()),
+            ("FINEST", "INFO", "NONE")
+        );
+        let l = Levels::from_debugging_header("Detail", &[("All".into(), "Warn".into())]);
+        assert_eq!(l, Levels::all("WARN"));
+        assert!(rank("FINEST") > rank("DEBUG") && rank("NONE") == 0);
+    }
+}

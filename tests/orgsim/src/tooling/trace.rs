@@ -202,7 +202,9 @@ pub fn validate(
             "Expiration Date: The end time must be after the start time.".into(),
         ));
     }
-    if end - start > time::Duration::hours(24) {
+    // The 24-hour cap counts from the later of start and now, so an old flag can be
+    // extended (what `sf apex` does with a PATCH of ExpirationDate).
+    if end - start.max(OffsetDateTime::now_utc()) > time::Duration::hours(24) {
         return Err(bad(
             "FIELD_INTEGRITY_EXCEPTION",
             "Expiration Date: The end time can't be more than 24 hours after the start time."
