@@ -377,7 +377,20 @@ pub fn parse_datetime(raw: &str) -> Option<OffsetDateTime> {
     None
 }
 
-fn date_range(f: DateFn, now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {
+/// [first day of the month `offset` months from `d`'s, first day of the month after).
+fn month(d: time::Date, offset: i32) -> (OffsetDateTime, OffsetDateTime) {
+    let first = |y: i32, m: i32| {
+        let (y, m) = (y + (m - 1).div_euclid(12), (m - 1).rem_euclid(12) + 1);
+        let month = time::Month::try_from(m as u8).unwrap_or(time::Month::January);
+        time::Date::from_calendar_date(y, month, 1)
+            .map(|d| d.midnight().assume_utc())
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    };
+    let m = i32::from(u8::from(d.month())) + offset;
+    (first(d.year(), m), first(d.year(), m + 1))
+}
+
+pub(super) fn date_range(f: DateFn, now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {
     let today = now.date().midnight().assume_utc();
     let day = Duration::days(1);
     match f {
@@ -386,21 +399,28 @@ fn date_range(f: DateFn, now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime
         DateFn::Tomorrow => (today + day, today + day * 2),
         DateFn::LastNDays(n) => (today - Duration::days(n), today + day),
         DateFn::NextNDays(n) => (today, today + Duration::days(n + 1)),
-        DateFn::ThisMonth => {
-            let first = now
-                .date()
-                .replace_day(1)
-                .map(|d| d.midnight().assume_utc())
-                .unwrap_or(today);
-            let next = first
-                .date()
-                .checked_add(Duration::days(32))
-                .and_then(|d| d.replace_day(1).ok());
-            (
-                first,
-                next.map(|d| d.midnight().assume_utc())
-                    .unwrap_or(today + day),
-            )
+        DateFn::NDaysAgo(n) => (today - Duration::days(n), today - Duration::days(n - 1)),
+        DateFn::ThisMonth => month(now.date(), 0),
+        DateFn::LastMonth => month(now.date(), -1),
+        DateFn::ThisWeek | DateFn::LastWeek => {
+            let back = i64::from(now.date().weekday().number_days_from_sunday());
+            let start = today
+                - Duration::days(back)
+                - if f == DateFn::LastWeek {
+                    Duration::weeks(1)
+                } else {
+                    Duration::ZERO
+                };
+            (start, start + Duration::weeks(1))
+        }
+        DateFn::ThisYear | DateFn::LastYear => {
+            let y = now.year() - i32::from(f == DateFn::LastYear);
+            let jan1 = |y: i32| {
+                time::Date::from_calendar_date(y, time::Month::January, 1)
+                    .map(|d| d.midnight().assume_utc())
+                    .unwrap_or(today)
+            };
+            (jan1(y), jan1(y + 1))
         }
     }
 }

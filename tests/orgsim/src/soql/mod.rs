@@ -116,6 +116,14 @@ pub enum DateFn {
     LastNDays(i64),
     NextNDays(i64),
     ThisMonth,
+    LastMonth,
+    /// Weeks start on Sunday (the en_US locale).
+    ThisWeek,
+    LastWeek,
+    ThisYear,
+    LastYear,
+    /// `N_DAYS_AGO:n`: that whole day.
+    NDaysAgo(i64),
 }
 
 #[derive(Debug, Clone, PartialEq)]

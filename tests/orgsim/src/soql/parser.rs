@@ -376,14 +376,19 @@ impl Parser<'_> {
                 "YESTERDAY" => Literal::DateRange(DateFn::Yesterday),
                 "TOMORROW" => Literal::DateRange(DateFn::Tomorrow),
                 "THIS_MONTH" => Literal::DateRange(DateFn::ThisMonth),
-                "LAST_N_DAYS" | "NEXT_N_DAYS" => {
+                "LAST_MONTH" => Literal::DateRange(DateFn::LastMonth),
+                "THIS_WEEK" => Literal::DateRange(DateFn::ThisWeek),
+                "LAST_WEEK" => Literal::DateRange(DateFn::LastWeek),
+                "THIS_YEAR" => Literal::DateRange(DateFn::ThisYear),
+                "LAST_YEAR" => Literal::DateRange(DateFn::LastYear),
+                "LAST_N_DAYS" | "NEXT_N_DAYS" | "N_DAYS_AGO" => {
                     self.expect(Tok::Colon)?;
                     let n = self.count_value()? as i64;
-                    if w.eq_ignore_ascii_case("LAST_N_DAYS") {
-                        Literal::DateRange(DateFn::LastNDays(n))
-                    } else {
-                        Literal::DateRange(DateFn::NextNDays(n))
-                    }
+                    Literal::DateRange(match w.to_ascii_uppercase().as_str() {
+                        "LAST_N_DAYS" => DateFn::LastNDays(n),
+                        "NEXT_N_DAYS" => DateFn::NextNDays(n),
+                        _ => DateFn::NDaysAgo(n),
+                    })
                 }
                 _ => return Err(self.unexpected(&t)),
             },

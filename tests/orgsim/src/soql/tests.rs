@@ -314,3 +314,32 @@ fn hostile_queries_fail_cleanly() {
     .unwrap();
     assert_eq!(out.len(), 3);
 }
+
+#[test]
+fn relative_date_ranges() {
+    use time::macros::datetime;
+    let r = |f: DateFn, now: time::OffsetDateTime| {
+        let (a, b) = super::eval::date_range(f, now);
+        (a.date().to_string(), b.date().to_string())
+    };
+    let wed = datetime!(2026-03-04 15:30 UTC);
+    let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    assert_eq!(r(DateFn::ThisWeek, wed), pair("2026-03-01", "2026-03-08"));
+    assert_eq!(r(DateFn::LastWeek, wed), pair("2026-02-22", "2026-03-01"));
+    assert_eq!(r(DateFn::ThisMonth, wed), pair("2026-03-01", "2026-04-01"));
+    assert_eq!(r(DateFn::LastMonth, wed), pair("2026-02-01", "2026-03-01"));
+    assert_eq!(
+        r(DateFn::NDaysAgo(2), wed),
+        pair("2026-03-02", "2026-03-03")
+    );
+    assert_eq!(r(DateFn::ThisYear, wed), pair("2026-01-01", "2027-01-01"));
+    assert_eq!(r(DateFn::LastYear, wed), pair("2025-01-01", "2026-01-01"));
+    let jan = datetime!(2026-01-15 00:00 UTC);
+    assert_eq!(r(DateFn::LastMonth, jan), pair("2025-12-01", "2026-01-01"));
+    assert_eq!(
+        r(DateFn::ThisMonth, datetime!(2026-12-31 23:59 UTC)),
+        pair("2026-12-01", "2027-01-01")
+    );
+    let q = parse("SELECT Id FROM Account WHERE CreatedDate = LAST_WEEK OR CreatedDate = N_DAYS_AGO:3 OR CreatedDate < THIS_YEAR").unwrap();
+    assert!(q.where_clause.is_some());
+}
