@@ -32,7 +32,9 @@ pub const BROWSER_ENV: &str = "ORGFLEET_BROWSER";
 
 /// The opener `ORGFLEET_BROWSER` asks for, if set: it runs that program with the URL.
 pub fn browser_override() -> Option<UrlOpener> {
-    let program = std::env::var(BROWSER_ENV).ok().filter(|p| !p.trim().is_empty())?;
+    let program = std::env::var(BROWSER_ENV)
+        .ok()
+        .filter(|p| !p.trim().is_empty())?;
     Some(Arc::new(move |url: &str| {
         if let Err(e) = std::process::Command::new(&program).arg(url).spawn() {
             tracing::warn!(program, error = %e, "could not start {BROWSER_ENV}");

@@ -155,7 +155,10 @@ async fn browser_login_registers_the_org_and_reconnecting_updates_it() {
     assert_eq!(org.name, "Acme Production");
     assert_eq!(org.tags, vec!["client-acme"]);
     assert_eq!(org.org_id.len(), 18);
-    assert!(org.api_used.is_some() && org.api_max.is_some(), "usage recorded at connect");
+    assert!(
+        org.api_used.is_some() && org.api_max.is_some(),
+        "usage recorded at connect"
+    );
 
     // The refresh token is in the secret store, and nowhere in the database file.
     let account = orgfleet_store::secrets::account(&org.org_id, &org.username, "refresh_token");
@@ -173,6 +176,34 @@ async fn browser_login_registers_the_org_and_reconnecting_updates_it() {
             .any(|w| w == refresh_token.as_bytes()),
         "token leaked into SQLite"
     );
+
+    // Nor in what crosses IPC: the connect job's result and the org list.
+    let access_tokens: Vec<String> = env
+        .sim
+        .sim
+        .inner
+        .sessions
+        .read()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let payloads = [
+        serde_json::to_string(&job.result).unwrap(),
+        serde_json::to_string(&env.engine.orgs().unwrap()).unwrap(),
+    ];
+    for payload in &payloads {
+        assert!(
+            !payload.contains(&refresh_token),
+            "refresh token in an IPC payload"
+        );
+        for access in &access_tokens {
+            assert!(
+                !payload.contains(access.as_str()),
+                "access token in an IPC payload"
+            );
+        }
+    }
 
     // Logging in again to the same org and user updates the row.
     let again = env
