@@ -428,7 +428,8 @@ pub(super) fn date_range(f: DateFn, now: OffsetDateTime) -> (OffsetDateTime, Off
 fn compare_rows(order: &[OrderItem], a: &Map<String, Value>, b: &Map<String, Value>) -> Ordering {
     for o in order {
         let (va, vb) = (lookup(a, &o.field.path), lookup(b, &o.field.path));
-        let nulls_first = o.nulls_first.unwrap_or(!o.descending);
+        // "By default, null values are sorted first" (SOQL reference), in either direction.
+        let nulls_first = o.nulls_first.unwrap_or(true);
         let ord = match (va.is_null(), vb.is_null()) {
             (true, true) => Ordering::Equal,
             (true, false) => {

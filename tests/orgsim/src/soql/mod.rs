@@ -130,7 +130,7 @@ pub enum DateFn {
 pub struct OrderItem {
     pub field: FieldRef,
     pub descending: bool,
-    /// Explicit NULLS FIRST (true) / NULLS LAST (false); default: first for ASC, last for DESC.
+    /// Explicit NULLS FIRST (true) / NULLS LAST (false); by default nulls sort first.
     pub nulls_first: Option<bool>,
 }
 

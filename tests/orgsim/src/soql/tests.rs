@@ -178,6 +178,10 @@ fn date_literals() {
 #[test]
 fn ordering_limit_offset() {
     assert_eq!(
+        names("SELECT Name FROM Account ORDER BY AnnualRevenue DESC NULLS LAST"),
+        ["Acme", "beta corp", "Gamma"]
+    );
+    assert_eq!(
         names("SELECT Name FROM Account ORDER BY Name"),
         ["Acme", "beta corp", "Gamma"]
     );
@@ -187,7 +191,7 @@ fn ordering_limit_offset() {
     );
     assert_eq!(
         names("SELECT Name FROM Account ORDER BY AnnualRevenue DESC"),
-        ["Acme", "beta corp", "Gamma"]
+        ["Gamma", "Acme", "beta corp"]
     );
     assert_eq!(
         names("SELECT Name FROM Account ORDER BY AnnualRevenue ASC NULLS LAST"),
