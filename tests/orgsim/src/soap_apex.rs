@@ -133,10 +133,7 @@ fn execute(sim: &Sim, scope: &OrgScope, version: &str, body: &[u8]) -> Response 
         "executeAnonymous",
         levels.as_ref(),
     ) else {
-        return fault(
-            "INVALID_SESSION_ID",
-            "Invalid Session ID found in SessionHeader: Illegal Session",
-        );
+        return fault("UNKNOWN_EXCEPTION", crate::tooling::execute::UNEXPECTED);
     };
     let o = &r.outcome;
     let header = match &r.header_log {

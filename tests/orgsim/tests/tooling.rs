@@ -211,6 +211,23 @@ async fn soap_execute_anonymous_returns_debugging_info() {
     assert!(xml.contains("<compiled>true</compiled>") && xml.contains("<success>true</success>"));
     assert!(xml.contains("<compileProblem xsi:nil=\"true\"/>"));
 
+    let broken = envelope.replace("System.debug('from soap &amp; cli');", "Integer i = ;");
+    let r = reqwest::Client::new()
+        .post(format!("{}/services/Soap/s/63.0/{org_id}", org.instance))
+        .header("Content-Type", "text/xml")
+        .body(broken)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let xml = r.text().await.unwrap();
+    assert!(xml.contains("<column>13</column><compileProblem>Unexpected token &apos;;&apos;.</compileProblem><compiled>false</compiled>")
+        || xml.contains("<column>13</column><compileProblem>Unexpected token ';'.</compileProblem><compiled>false</compiled>"), "{xml}");
+    assert!(
+        xml.contains("<exceptionMessage xsi:nil=\"true\"/>")
+            && xml.contains("<line>1</line><success>false</success>")
+    );
+
     let bad = envelope.replace(&org.token, "nope");
     let r = reqwest::Client::new()
         .post(format!("{}/services/Soap/s/63.0", org.instance))

@@ -16,6 +16,9 @@ use super::{auth, error, store, with_tooling};
 use crate::apex::Outcome;
 use crate::server::{OrgScope, Sim};
 
+/// Salesforce's text for an internal failure.
+pub const UNEXPECTED: &str = "An unexpected error occurred. Please include this ErrorId if you contact support: 0-0 (orgsim)";
+
 /// Stack of the thread that runs one anonymous block.
 const APEX_STACK: usize = 64 * 1024 * 1024;
 
@@ -153,6 +156,10 @@ pub async fn rest_execute(
         None,
     ) {
         Some(r) => Json(result_json(&r.outcome)).into_response(),
-        None => crate::auth::invalid_session(),
+        None => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "UNKNOWN_EXCEPTION",
+            UNEXPECTED,
+        ),
     }
 }
