@@ -26,6 +26,8 @@ pub const STATIC_CLASSES: &[&str] = &[
     "JSON",
     "LoggingLevel",
     "Id",
+    "Date",
+    "Datetime",
 ];
 
 pub const BUILTIN_EXCEPTIONS: &[&str] = &[
@@ -51,6 +53,17 @@ pub const BUILTIN_EXCEPTIONS: &[&str] = &[
 ];
 
 const METHODS: &[(&str, &[&str])] = &[
+    ("date", &["today", "newinstance", "valueof"]),
+    (
+        "datetime",
+        &[
+            "now",
+            "newinstance",
+            "newinstancegmt",
+            "valueof",
+            "valueofgmt",
+        ],
+    ),
     (
         "system",
         &[
@@ -261,8 +274,38 @@ pub fn call_static(
             }
             Value::Null
         }
-        ("system", "now") => Value::Str(super::dml::now_rest()),
-        ("system", "today") => Value::Str(super::dml::now_rest()[..10].to_owned()),
+        ("system" | "datetime", "now") => Value::Datetime(time::OffsetDateTime::now_utc()),
+        ("system" | "date", "today") => Value::Date(time::OffsetDateTime::now_utc().date()),
+        ("date", "newinstance") => {
+            let (y, m, d) = (
+                int_arg(&args, 0, pos)?,
+                int_arg(&args, 1, pos)?,
+                int_arg(&args, 2, pos)?,
+            );
+            Value::Date(super::dates::ymd(y, m, d, pos)?)
+        }
+        ("datetime", "newinstance" | "newinstancegmt") => match args.first() {
+            Some(Value::Date(d)) => Value::Datetime(d.midnight().assume_utc()),
+            _ => {
+                let n = |i| {
+                    if args.len() > i {
+                        int_arg(&args, i, pos)
+                    } else {
+                        Ok(0)
+                    }
+                };
+                let date = super::dates::ymd(n(0)?, n(1)?, n(2)?, pos)?;
+                let t = time::Time::from_hms(
+                    n(3)?.clamp(0, 23) as u8,
+                    n(4)?.clamp(0, 59) as u8,
+                    n(5)?.clamp(0, 59) as u8,
+                )
+                .unwrap_or(time::Time::MIDNIGHT);
+                Value::Datetime(date.with_time(t).assume_utc())
+            }
+        },
+        ("date", "valueof") => super::dates::to_date(&arg(&args, 0), pos)?,
+        ("datetime", "valueof" | "valueofgmt") => super::dates::to_datetime(&arg(&args, 0), pos)?,
         ("limits", "getqueries") => Value::Int(u.soql_queries as i64),
         ("limits", "getlimitqueries") => Value::Int(LIMIT_QUERIES as i64),
         ("limits", "getdmlstatements") => Value::Int(u.dml_statements as i64),

@@ -132,6 +132,8 @@ pub fn coerce(ty: &TypeRef, v: Value, pos: Pos) -> R<Value> {
     let lower = ty.name.to_ascii_lowercase();
     match (lower.as_str(), v) {
         ("decimal" | "double", Value::Int(n)) => Ok(Value::Dec(n as f64)),
+        ("date", v @ Value::Str(_)) => super::dates::to_date(&v, pos),
+        ("datetime", v @ Value::Str(_)) => super::dates::to_datetime(&v, pos),
         ("integer" | "long", Value::Dec(d)) => Ok(Value::Int(d as i64)),
         (
             "list" | "set" | "map" | "object" | "string" | "integer" | "long" | "decimal"

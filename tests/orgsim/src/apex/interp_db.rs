@@ -201,5 +201,7 @@ fn to_literal(v: &Value) -> crate::soql::Literal {
             None => Literal::Null,
         },
         Value::Exception(e) => Literal::Text(e.message.clone()),
+        Value::Date(d) => Literal::Date(*d),
+        Value::Datetime(t) => Literal::DateTime(*t),
     }
 }

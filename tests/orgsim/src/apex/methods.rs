@@ -55,6 +55,7 @@ pub fn call_method(recv: Value, name: &str, args: Vec<Value>, pos: Pos) -> R<Val
             "gettypename" => Ok(Value::Str(e.type_name.clone())),
             _ => Err(no_method(&e.type_name, name, pos)),
         },
+        v @ (Value::Date(_) | Value::Datetime(_)) => super::dates::method(&v, &m, &args, pos),
         v @ (Value::Int(_) | Value::Dec(_)) => match m.as_str() {
             "format" => Ok(Value::Str(v.display())),
             "intvalue" => Ok(Value::Int(v.as_f64().unwrap_or(0.0) as i64)),

@@ -9,6 +9,7 @@ mod builtins;
 mod calls;
 mod check;
 mod construct;
+mod dates;
 mod dml;
 mod interp;
 mod interp_db;

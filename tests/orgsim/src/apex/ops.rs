@@ -68,6 +68,8 @@ pub fn binary(op: &str, l: Value, r: Value, pos: Pos) -> R<Value> {
             let ord = match (&l, &r) {
                 (Value::Null, _) | (_, Value::Null) => return Ok(Value::Bool(false)),
                 (Value::Str(a), Value::Str(b)) => a.to_lowercase().cmp(&b.to_lowercase()),
+                (Value::Date(a), Value::Date(b)) => a.cmp(b),
+                (Value::Datetime(a), Value::Datetime(b)) => a.cmp(b),
                 (a, b) => match (a.as_f64(), b.as_f64()) {
                     (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
                     _ => {

@@ -366,22 +366,58 @@ impl Parser {
                     j += 1;
                 }
                 let start = j;
-                while j < chars.len()
-                    && (chars[j].is_alphanumeric() || chars[j] == '_' || chars[j] == '.')
-                {
-                    j += 1;
+                // An identifier path, with balanced `(...)` / `[...]` groups for calls and
+                // indexes: `:acc.Id`, `:ids`, `:Date.newInstance(2024, 2, 1)`, `:accs[0].Id`.
+                loop {
+                    while j < chars.len()
+                        && (chars[j].is_alphanumeric() || chars[j] == '_' || chars[j] == '.')
+                    {
+                        j += 1;
+                    }
+                    let Some(&open) = chars.get(j).filter(|c| **c == '(' || **c == '[') else {
+                        break;
+                    };
+                    let close = if open == '(' { ')' } else { ']' };
+                    let mut depth = 0usize;
+                    let mut quoted = false;
+                    while j < chars.len() {
+                        match chars[j] {
+                            '\'' => quoted = !quoted,
+                            c if c == open && !quoted => depth += 1,
+                            c if c == close && !quoted => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    j += 1;
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                        j += 1;
+                    }
                 }
                 if j > start && !chars[start].is_ascii_digit() {
-                    let path: String = chars[start..j].iter().collect();
-                    let mut parts = path.split('.');
-                    let mut e = Expr::Var(parts.next().unwrap_or_default().to_owned(), pos);
-                    for p in parts {
-                        e = Expr::Field {
-                            target: Box::new(e),
-                            name: p.to_owned(),
-                            safe: false,
-                            pos,
-                        };
+                    let text: String = chars[start..j].iter().collect();
+                    let mut tokens = super::lexer::lex(&text)
+                        .map_err(|e| CompileError::new(pos.line, pos.column, e.message))?;
+                    // Errors inside a bind are reported at the SOQL expression.
+                    for t in &mut tokens {
+                        (t.line, t.column) = (pos.line, pos.column);
+                    }
+                    let mut sub = Parser {
+                        tokens,
+                        pos: 0,
+                        depth: self.depth,
+                    };
+                    let e = sub
+                        .expr()
+                        .map_err(|e| CompileError::new(pos.line, pos.column, e.message))?;
+                    if sub.peek().tok != Tok::Eof {
+                        return Err(CompileError::new(
+                            pos.line,
+                            pos.column,
+                            format!("Unexpected token '{}'.", sub.peek().tok.shown()),
+                        ));
                     }
                     let name = format!("__b{}", binds.len());
                     rewritten.push(':');

@@ -478,3 +478,45 @@ fn methods_declared_in_the_block() {
         )
     );
 }
+
+#[test]
+fn dates_and_datetimes() {
+    let mut o = org();
+    let r = execute_anonymous(
+        "Date d = Date.newInstance(2024, 1, 31);\n\
+         System.debug(d.addMonths(1));\n\
+         System.debug(d.addDays(1) + ' ' + d.year() + ' ' + d.daysBetween(Date.newInstance(2024, 3, 1)));\n\
+         Datetime t = Datetime.newInstanceGmt(2024, 1, 31, 10, 5, 0);\n\
+         System.debug(t.addHours(15));\n\
+         System.debug(Date.today() > d && Datetime.now() > t);\n\
+         insert new Opportunity(Name = 'Big', StageName = 'Prospecting', CloseDate = d);\n\
+         Opportunity opp = [SELECT CloseDate, CreatedDate FROM Opportunity WHERE CloseDate = :d];\n\
+         Date close = opp.CloseDate;\n\
+         System.debug(close == d);\n\
+         System.debug([SELECT COUNT() FROM Opportunity WHERE CloseDate < :Date.newInstance(2024, 2, 1)]);",
+        &mut o,
+        &user(),
+    );
+    assert!(r.success, "{r:?}");
+    assert_eq!(
+        debugs(&r),
+        [
+            "2024-02-29",
+            "2024-02-01 2024 30",
+            "2024-02-01 01:05:00",
+            "true",
+            "true",
+            "1"
+        ]
+    );
+    assert_eq!(
+        o.records["Opportunity"].values().next().unwrap().fields["CloseDate"],
+        "2024-01-31"
+    );
+    let r = execute_anonymous("Date d = Date.newInstance(2024, 2, 30);", &mut o, &user());
+    assert!(
+        r.exception_message
+            .unwrap()
+            .starts_with("System.TypeException: Invalid date/time")
+    );
+}

@@ -35,6 +35,9 @@ pub enum Value {
     Exception(Rc<ExceptionValue>),
     /// A `LoggingLevel.X` constant.
     Level(String),
+    Date(time::Date),
+    /// Always UTC.
+    Datetime(time::OffsetDateTime),
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +82,8 @@ impl Value {
             Value::SObject(s) => s.borrow().sobject.clone(),
             Value::Exception(e) => e.type_name.clone(),
             Value::Level(_) => "System.LoggingLevel".into(),
+            Value::Date(_) => "Date".into(),
+            Value::Datetime(_) => "Datetime".into(),
         }
     }
 
@@ -135,6 +140,15 @@ impl Value {
             }
             Value::Exception(e) => format!("{}: {}", e.type_name, e.message),
             Value::Level(l) => l.clone(),
+            Value::Date(d) => d.to_string(),
+            // System.debug shows datetimes in GMT as `2026-01-31 10:00:00`.
+            Value::Datetime(t) => format!(
+                "{} {:02}:{:02}:{:02}",
+                t.date(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            ),
         }
     }
 
@@ -182,6 +196,8 @@ impl Value {
                 a.sobject.eq_ignore_ascii_case(&b.sobject) && a.fields == b.fields
             }
             (Value::Level(a), Value::Level(b)) => a == b,
+            (Value::Date(a), Value::Date(b)) => a == b,
+            (Value::Datetime(a), Value::Datetime(b)) => a == b,
             _ => false,
         }
     }
@@ -228,6 +244,8 @@ impl Value {
             }
             Value::SObject(s) => Json::Object(s.borrow().fields.clone()),
             Value::Exception(e) => Json::String(format!("{}: {}", e.type_name, e.message)),
+            Value::Date(d) => Json::String(d.to_string()),
+            Value::Datetime(t) => Json::String(crate::tooling::debug_log::rest_time(*t)),
         }
     }
 }

@@ -14,7 +14,8 @@ mod tests;
 
 use serde_json::{Map, Value};
 
-pub use eval::{execute, lookup, matches};
+pub use eval::{execute, lookup, matches, parse_datetime};
+pub use parser::parse_date;
 
 /// A parsed `SELECT`.
 #[derive(Debug, Clone, PartialEq)]
