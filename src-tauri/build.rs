@@ -14,6 +14,7 @@ fn main() {
             "org_connect",
             "org_check",
             "org_disconnect",
+            "sf_cli_orgs",
         ]),
     ))
     .expect("tauri build script failed");

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use orgfleet_engine::connect::UrlOpener;
-use orgfleet_engine::connect_request::ConnectRequest;
+use orgfleet_engine::connect_request::{ConnectRequest, SfCliOrg};
 use orgfleet_engine::orgs::OrgSettings;
 use orgfleet_engine::{JobEvent, JobId, JobRecord, OrgRecord};
 use serde::Serialize;
@@ -31,13 +31,22 @@ pub struct AppInfo {
     pub interrupted_at_start: u32,
     /// Set when the store could not be opened; the UI shows it instead of the app.
     pub store_error: Option<IpcError>,
+    /// Where org credentials are kept, or why they cannot be (no keychain: with the fix).
+    pub secret_store: Result<String, IpcError>,
 }
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
-    let (database_path, store_error) = match state.engine() {
-        Ok(engine) => (engine.store().path().display().to_string(), None),
-        Err(e) => (String::new(), Some(e)),
+    let (database_path, store_error, secret_store) = match state.engine() {
+        Ok(engine) => (
+            engine.store().path().display().to_string(),
+            None,
+            engine
+                .secrets()
+                .map(|s| s.describe())
+                .map_err(IpcError::from),
+        ),
+        Err(e) => (String::new(), Some(e.clone()), Err(e)),
     };
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -45,6 +54,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
         database_path,
         interrupted_at_start: state.interrupted_at_start.try_into().unwrap_or(u32::MAX),
         store_error,
+        secret_store,
     })
 }
 
@@ -173,4 +183,10 @@ pub async fn org_disconnect(
         .engine()?
         .disconnect_org(id, confirm_alias.as_deref())
         .await?)
+}
+
+/// Orgs the Salesforce CLI on this machine is logged in to, offered for import.
+#[tauri::command]
+pub async fn sf_cli_orgs(state: State<'_, AppState>) -> Result<Vec<SfCliOrg>, IpcError> {
+    Ok(state.engine()?.sf_cli_orgs().await?)
 }

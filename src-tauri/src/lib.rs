@@ -36,6 +36,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::org_connect,
             commands::org_check,
             commands::org_disconnect,
+            commands::sf_cli_orgs,
         ])
 }
 

@@ -12,6 +12,7 @@ import type { JobRecord } from "../bindings/JobRecord";
 import type { OrgRecord } from "../bindings/OrgRecord";
 import type { OrgSettings } from "../bindings/OrgSettings";
 import type { Preferences } from "../bindings/Preferences";
+import type { SfCliOrg } from "../bindings/SfCliOrg";
 
 /** An error from the backend, with the closed set of codes the UI branches on. */
 export class ApiError extends Error {
@@ -69,6 +70,7 @@ export const api = {
   orgUpdate: (id: number, settings: OrgSettings) => call<OrgRecord>("org_update", { id, settings }),
   /** Starts connecting an org; returns the job id (a web login waits for the browser). */
   orgConnect: (request: ConnectRequest) => call<number>("org_connect", { request }),
+  sfCliOrgs: () => call<SfCliOrg[]>("sf_cli_orgs"),
   orgCheck: (id: number) => call<OrgRecord>("org_check", { id }),
   orgDisconnect: (id: number, confirmAlias: string | null) =>
     call<void>("org_disconnect", { id, confirmAlias }),

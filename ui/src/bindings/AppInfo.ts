@@ -12,4 +12,8 @@ interruptedAtStart: number,
 /**
  * Set when the store could not be opened; the UI shows it instead of the app.
  */
-storeError: IpcError | null, };
+storeError: IpcError | null, 
+/**
+ * Where org credentials are kept, or why they cannot be (no keychain: with the fix).
+ */
+secretStore: { Ok : string } | { Err : IpcError }, };

@@ -30,6 +30,7 @@ const healthy: AppInfo = {
   databasePath: "/home/dana/.local/share/orgfleet/orgfleet.sqlite3",
   interruptedAtStart: 0,
   storeError: null,
+  secretStore: { Ok: "the operating system's keychain" },
 };
 
 function renderApp() {
@@ -56,8 +57,9 @@ describe("App shell", () => {
     expect(hoisted.saved.at(-1)?.lastView).toBe("activity");
   });
 
-  it("switches theme from settings", async () => {
+  it("switches theme from settings and says where credentials are kept", async () => {
     renderApp();
+    expect(await screen.findByText("Kept in the operating system's keychain")).toBeTruthy();
     await userEvent.click(await screen.findByRole("radio", { name: "Light" }));
     expect(hoisted.saved.at(-1)?.theme).toBe("light");
     expect(document.documentElement.dataset.theme).toBe("light");

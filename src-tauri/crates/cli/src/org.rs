@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use orgfleet_engine::connect_request::{ConnectRequest, JwtConnect, SfdxUrlConnect, WebConnect};
+use orgfleet_engine::connect_request::{
+    ConnectRequest, JwtConnect, SfCliConnect, SfdxUrlConnect, WebConnect,
+};
 use orgfleet_engine::{Engine, JobStatus, OrgRecord};
 
 use crate::error::CliError;
@@ -17,6 +19,11 @@ pub enum OrgCommand {
     Login {
         #[command(subcommand)]
         method: LoginMethod,
+    },
+    /// Lists the orgs the Salesforce CLI (`sf`) is logged in to, for `org login sf-cli`.
+    SfList {
+        #[arg(long)]
+        json: bool,
     },
     /// Lists connected orgs.
     List {
@@ -74,6 +81,13 @@ pub enum LoginMethod {
         #[arg(long, default_value = "production")]
         instance_url: String,
     },
+    /// Imports an org the Salesforce CLI on this machine is logged in to (see `org sf-list`).
+    SfCli {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        username: String,
+    },
     /// Imports an sfdx auth URL (force://...), read from --url or from standard input.
     SfdxUrl {
         #[command(flatten)]
@@ -121,6 +135,11 @@ fn request(method: LoginMethod) -> Result<ConnectRequest, CliError> {
             client_id,
             username,
             key_path: key_file,
+            tags: common.tags,
+        }),
+        LoginMethod::SfCli { common, username } => ConnectRequest::SfCli(SfCliConnect {
+            alias: common.alias,
+            username,
             tags: common.tags,
         }),
         LoginMethod::SfdxUrl { common, url } => {
@@ -171,6 +190,36 @@ pub async fn run(
                 org.kind.as_str(),
                 org.username
             )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        OrgCommand::SfList { json } => {
+            let orgs = engine.sf_cli_orgs().await?;
+            if json {
+                output::json(out, &orgs)?;
+            } else if orgs.is_empty() {
+                writeln!(out, "The Salesforce CLI is not logged in to any org.")?;
+            } else {
+                for org in &orgs {
+                    writeln!(
+                        out,
+                        "{:<36}  {:<16}  {}{}",
+                        org.username,
+                        org.alias.as_deref().unwrap_or("-"),
+                        if org.is_sandbox {
+                            "sandbox"
+                        } else if org.is_scratch {
+                            "scratch"
+                        } else {
+                            "org"
+                        },
+                        if org.already_connected {
+                            "  (already connected)"
+                        } else {
+                            ""
+                        }
+                    )?;
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         OrgCommand::List { json } => {

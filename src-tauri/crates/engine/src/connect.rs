@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use orgfleet_salesforce::{
-    Credentials, JwtConfig, OAuthConfig, PLATFORM_CLI_CLIENT_ID, Session, TokenSet, WebLoginConfig,
-    jwt_login, parse_auth_url, revoke, start_web_login, userinfo,
+    Credentials, JwtConfig, OAuthConfig, PLATFORM_CLI_CLIENT_ID, Session, SfCli, SfdxAuthUrl,
+    TokenSet, WebLoginConfig, jwt_login, parse_auth_url, revoke, start_web_login, userinfo,
 };
 use orgfleet_store::JobKind;
 use orgfleet_store::orgs::{self as rows, AuthMethod, NewOrg, OrgKind, OrgRecord};
@@ -40,6 +40,26 @@ pub fn browser_override() -> Option<UrlOpener> {
             tracing::warn!(program, error = %e, "could not start {BROWSER_ENV}");
         }
     }))
+}
+
+/// Logs in with credentials imported from the Salesforce CLI (an auth URL).
+async fn imported_login(
+    auth: SfdxAuthUrl,
+    alias: &str,
+    ctx: &crate::JobContext,
+) -> Result<LoggedIn> {
+    ctx.progress(1, Some(3), "Logging in with the imported credentials…");
+    let tokens = auth.login(alias).await?;
+    let oauth = auth.oauth_config();
+    Ok(LoggedIn {
+        credentials: Credentials::from_login(&oauth, &tokens),
+        tokens,
+        login_url: oauth.login_host.url().to_string(),
+        client_id: auth.client_id.clone(),
+        auth_method: AuthMethod::SfdxUrl,
+        jwt_key_path: None,
+        username: None,
+    })
 }
 
 /// What a login produced, before the org is registered.
@@ -106,6 +126,14 @@ async fn org_facts(session: &Session) -> Result<OrgFacts> {
 }
 
 impl Engine {
+    /// The Salesforce CLI to import from.
+    fn sf_cli(&self) -> SfCli {
+        SfCli {
+            program: self.sf_cli_program(),
+            ..SfCli::default()
+        }
+    }
+
     async fn log_in(
         &self,
         request: &ConnectRequest,
@@ -163,19 +191,16 @@ impl Engine {
                 })
             }
             ConnectRequest::SfdxUrl(sfdx) => {
-                ctx.progress(1, Some(3), "Logging in with the auth URL…");
-                let auth = parse_auth_url(&sfdx.auth_url)?;
-                let tokens = auth.login(&sfdx.alias).await?;
-                let oauth = auth.oauth_config();
-                Ok(LoggedIn {
-                    credentials: Credentials::from_login(&oauth, &tokens),
-                    tokens,
-                    login_url: oauth.login_host.url().to_string(),
-                    client_id: auth.client_id.clone(),
-                    auth_method: AuthMethod::SfdxUrl,
-                    jwt_key_path: None,
-                    username: None,
-                })
+                imported_login(parse_auth_url(&sfdx.auth_url)?, &sfdx.alias, ctx).await
+            }
+            ConnectRequest::SfCli(cli) => {
+                ctx.progress(1, Some(3), "Asking the Salesforce CLI for its login…");
+                imported_login(
+                    self.sf_cli().auth_url(&cli.username).await?,
+                    &cli.alias,
+                    ctx,
+                )
+                .await
             }
         }
     }
@@ -288,6 +313,31 @@ impl Engine {
         self.remember_session(org.id, kept);
         ctx.progress(3, Some(3), "Connected");
         Ok(rows::get(&self.store().conn(), org.id)?)
+    }
+
+    /// Orgs the Salesforce CLI on this machine is logged in to (none when `sf` is missing:
+    /// the error says so and what to do instead).
+    pub async fn sf_cli_orgs(&self) -> Result<Vec<crate::connect_request::SfCliOrg>> {
+        let known: Vec<String> = self
+            .orgs()?
+            .into_iter()
+            .map(|o| o.username.to_lowercase())
+            .collect();
+        Ok(self
+            .sf_cli()
+            .list_orgs()
+            .await?
+            .into_iter()
+            .map(|o| crate::connect_request::SfCliOrg {
+                already_connected: known.contains(&o.username.to_lowercase()),
+                username: o.username,
+                alias: o.alias,
+                instance_url: o.instance_url,
+                is_sandbox: o.is_sandbox,
+                is_scratch: o.is_scratch,
+                connected_status: o.connected_status,
+            })
+            .collect())
     }
 
     /// Health check: a cheap authenticated call (limits), recording API usage and last seen,

@@ -15,6 +15,35 @@ pub enum ConnectRequest {
     Jwt(JwtConnect),
     /// Import an sfdx auth URL (`force://...`), e.g. from `sf org display --verbose`.
     SfdxUrl(SfdxUrlConnect),
+    /// Import an org the Salesforce CLI (`sf`) on this machine is already logged in to.
+    SfCli(SfCliConnect),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SfCliConnect {
+    pub alias: String,
+    /// The username as `sf org list` shows it.
+    pub username: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// An org the Salesforce CLI knows, offered for import.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SfCliOrg {
+    pub username: String,
+    pub alias: Option<String>,
+    pub instance_url: Option<String>,
+    pub is_sandbox: bool,
+    pub is_scratch: bool,
+    /// The sf CLI's own status ("Connected", "RefreshTokenAuthError", ...).
+    pub connected_status: Option<String>,
+    /// True when Orgfleet already has this username.
+    pub already_connected: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -61,6 +90,7 @@ impl ConnectRequest {
             ConnectRequest::Web(r) => &r.alias,
             ConnectRequest::Jwt(r) => &r.alias,
             ConnectRequest::SfdxUrl(r) => &r.alias,
+            ConnectRequest::SfCli(r) => &r.alias,
         }
     }
 
@@ -69,6 +99,7 @@ impl ConnectRequest {
             ConnectRequest::Web(r) => &r.tags,
             ConnectRequest::Jwt(r) => &r.tags,
             ConnectRequest::SfdxUrl(r) => &r.tags,
+            ConnectRequest::SfCli(r) => &r.tags,
         }
     }
 }

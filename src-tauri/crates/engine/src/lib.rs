@@ -31,6 +31,8 @@ pub struct Engine {
     sessions: sessions::Sessions,
     /// Loopback port of browser logins (1717 like the Salesforce CLI; 0 = any free port).
     oauth_port: std::sync::atomic::AtomicU16,
+    /// The Salesforce CLI program (`sf` on the PATH, or `$ORGFLEET_SF_CLI`).
+    sf_cli_program: std::sync::Mutex<std::path::PathBuf>,
 }
 
 impl Engine {
@@ -55,6 +57,11 @@ impl Engine {
             store,
             sessions: sessions::Sessions::default(),
             oauth_port: oauth_port.into(),
+            sf_cli_program: std::sync::Mutex::new(
+                std::env::var_os("ORGFLEET_SF_CLI")
+                    .filter(|p| !p.is_empty())
+                    .map_or_else(|| "sf".into(), Into::into),
+            ),
         }
     }
 
@@ -87,6 +94,21 @@ impl Engine {
 
     pub fn oauth_port(&self) -> u16 {
         self.oauth_port.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn sf_cli_program(&self) -> std::path::PathBuf {
+        self.sf_cli_program
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Uses another Salesforce CLI program (a path) for imports.
+    pub fn set_sf_cli_program(&self, program: impl Into<std::path::PathBuf>) {
+        *self
+            .sf_cli_program
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = program.into();
     }
 
     /// Changes the loopback port of browser logins (tests use 0: any free port).

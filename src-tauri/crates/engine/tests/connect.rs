@@ -361,3 +361,69 @@ async fn bad_input_is_refused_before_any_login() {
             .contains("cannot read the private key file /nonexistent/server.key")
     );
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orgs_the_salesforce_cli_knows_can_be_imported() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = env().await;
+    // Someone logged in with the sf CLI: obtain a real refresh token from orgsim for it.
+    let job = env
+        .engine
+        .start_connect(web(&env, "seed"), browser("dana@acme.test"))
+        .unwrap();
+    assert_eq!(
+        job.done.await.unwrap().unwrap().status,
+        JobStatus::Succeeded
+    );
+    let seed = env.engine.org("seed").unwrap();
+    let account = orgfleet_store::secrets::account(&seed.org_id, &seed.username, "refresh_token");
+    let refresh_token = env.secrets.get(&account).unwrap().unwrap();
+    let auth_url = format!("force://{APP}::{refresh_token}@{}", seed.instance_url);
+    let list = json!({"status": 0, "result": {"nonScratchOrgs": [
+        {"alias": "cli-prod", "username": "dana@acme.test", "instanceUrl": seed.instance_url,
+         "isSandbox": false, "connectedStatus": "Connected"}],
+        "scratchOrgs": [], "sandboxes": [], "devHubs": [], "other": []}});
+    let display =
+        json!({"status": 0, "result": {"username": "dana@acme.test", "sfdxAuthUrl": auth_url}});
+    let dir = tempfile::tempdir().unwrap();
+    let sf = dir.path().join("sf");
+    std::fs::write(
+        &sf,
+        format!("#!/bin/sh\ncase \"$*\" in\n  'org list --all --json') echo '{list}' ;;\n  *dana@acme.test*) echo '{display}' ;;\n  *) exit 1 ;;\nesac\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&sf, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // A second Orgfleet (its own store) imports that org through the sf CLI.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = Arc::new(Engine::open(&other_dir.path().join("db.sqlite3")).unwrap());
+    other.use_secret_store(Arc::new(FileSecretStore::new(
+        other_dir.path().join("secrets.json"),
+    )));
+    other.set_sf_cli_program(&sf);
+    let offered = other.sf_cli_orgs().await.unwrap();
+    assert_eq!(offered.len(), 1);
+    assert_eq!(
+        (offered[0].username.as_str(), offered[0].already_connected),
+        ("dana@acme.test", false)
+    );
+    let request = ConnectRequest::SfCli(orgfleet_engine::connect_request::SfCliConnect {
+        alias: "imported".into(),
+        username: "dana@acme.test".into(),
+        tags: vec![],
+    });
+    let job = other
+        .start_connect(request, Arc::new(|_: &str| {}))
+        .unwrap();
+    let job = job.done.await.unwrap().unwrap();
+    assert_eq!(job.status, JobStatus::Succeeded, "{:?}", job.error);
+    let imported = other.org("imported").unwrap();
+    assert_eq!(imported.org_id, seed.org_id);
+    assert!(other.sf_cli_orgs().await.unwrap()[0].already_connected);
+
+    // Without the sf CLI the error says what to do.
+    other.set_sf_cli_program("/nonexistent/sf");
+    let err = other.sf_cli_orgs().await.unwrap_err();
+    assert!(err.to_string().contains("browser login"), "{err}");
+}

@@ -18,6 +18,7 @@ vi.mock("../../api/ipc", () => ({
       databasePath: "/tmp/x/db",
       interruptedAtStart: 1,
       storeError: null,
+      secretStore: { Ok: "the operating system's keychain" },
     })),
     jobsList: vi.fn(async () => hoisted.jobs),
     jobsWatch: vi.fn(async (listener: (e: JobEvent) => void) => {

@@ -3,7 +3,7 @@
  * log in in the browser. The login runs as a job: the dialog follows its progress, can cancel
  * it, and closes when the org is connected. JWT and sfdx auth URLs are under "Other ways".
  */
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { ConnectRequest } from "../../bindings/ConnectRequest";
 import { api } from "../../api/ipc";
@@ -11,7 +11,7 @@ import { keys, useConnectOrg, useJobs } from "../../api/queries";
 import { Dialog } from "../../shell/Dialog";
 import { parseTags } from "./EditOrgDialog";
 
-type Method = "web" | "jwt" | "sfdx_url";
+type Method = "web" | "jwt" | "sfdx_url" | "sf_cli";
 type Host = "production" | "sandbox" | "custom";
 
 const hosts: { id: Host; title: string; hint: string }[] = [
@@ -30,6 +30,7 @@ export function buildRequest(form: {
   username: string;
   keyPath: string;
   authUrl: string;
+  cliUsername: string;
 }): ConnectRequest {
   const loginHost = form.host === "custom" ? form.customUrl.trim() : form.host;
   const tags = parseTags(form.tags);
@@ -47,6 +48,8 @@ export function buildRequest(form: {
   }
   if (form.method === "sfdx_url")
     return { method: "sfdx_url", alias, authUrl: form.authUrl.trim(), tags };
+  if (form.method === "sf_cli")
+    return { method: "sf_cli", alias, username: form.cliUsername, tags };
   return { method: "web", alias, loginHost, clientId: null, tags };
 }
 
@@ -61,6 +64,7 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
     username: "",
     keyPath: "",
     authUrl: "",
+    cliUsername: "",
   });
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
   const connect = useConnectOrg();
@@ -119,7 +123,7 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
         </div>
       ) : (
         <>
-          {form.method !== "sfdx_url" && (
+          {(form.method === "web" || form.method === "jwt") && (
             <div className="host-cards" role="radiogroup" aria-label="Where to log in">
               {hosts.map((h) => (
                 <label
@@ -138,7 +142,7 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
               ))}
             </div>
           )}
-          {form.host === "custom" && form.method !== "sfdx_url" && (
+          {form.host === "custom" && (form.method === "web" || form.method === "jwt") && (
             <label className="form-row">
               <span>Login URL</span>
               <input
@@ -174,6 +178,7 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
                 [
                   ["web", "Browser"],
                   ["jwt", "JWT (CI)"],
+                  ["sf_cli", "Salesforce CLI"],
                   ["sfdx_url", "sfdx auth URL"],
                 ] as const
               ).map(([id, label]) => (
@@ -217,6 +222,14 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
                 </label>
               </>
             )}
+            {form.method === "sf_cli" && (
+              <SfCliPicker
+                selected={form.cliUsername}
+                onPick={(username, alias) =>
+                  set({ cliUsername: username, alias: form.alias || (alias ?? "") })
+                }
+              />
+            )}
             {form.method === "sfdx_url" && (
               <label className="form-row">
                 <span>Auth URL</span>
@@ -237,5 +250,43 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
         </p>
       )}
     </Dialog>
+  );
+}
+
+/** The orgs the Salesforce CLI on this machine knows, to import without logging in again. */
+function SfCliPicker({
+  selected,
+  onPick,
+}: {
+  selected: string;
+  onPick: (username: string, alias: string | null) => void;
+}) {
+  const orgs = useQuery({ queryKey: ["sf-cli-orgs"], queryFn: api.sfCliOrgs, retry: false });
+  if (orgs.isLoading) return <p className="muted">Asking the Salesforce CLI…</p>;
+  if (orgs.error) return <p className="form-error">{orgs.error.message}</p>;
+  if (!orgs.data?.length)
+    return <p className="muted">The Salesforce CLI is not logged in to any org.</p>;
+  return (
+    <div className="cli-orgs" role="radiogroup" aria-label="Salesforce CLI orgs">
+      {orgs.data.map((o) => (
+        <label
+          key={o.username}
+          className={o.username === selected ? "cli-org cli-org-selected" : "cli-org"}
+        >
+          <input
+            type="radio"
+            name="cli-org"
+            checked={o.username === selected}
+            onChange={() => onPick(o.username, o.alias)}
+          />
+          <strong>{o.alias ?? o.username}</strong>
+          <span className="muted">
+            {o.username}
+            {o.isSandbox ? " · sandbox" : o.isScratch ? " · scratch" : ""}
+            {o.alreadyConnected ? " · already connected" : ""}
+          </span>
+        </label>
+      ))}
+    </div>
   );
 }

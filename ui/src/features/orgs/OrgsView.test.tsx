@@ -134,6 +134,7 @@ describe("buildRequest", () => {
     username: "",
     keyPath: "",
     authUrl: "",
+    cliUsername: "",
   };
 
   it("builds a web login for the chosen host", () => {
@@ -148,6 +149,15 @@ describe("buildRequest", () => {
       buildRequest({ ...base, host: "custom", customUrl: " https://acme.my.salesforce.com " }),
     ).toMatchObject({
       loginHost: "https://acme.my.salesforce.com",
+    });
+  });
+
+  it("builds a Salesforce CLI import", () => {
+    expect(buildRequest({ ...base, method: "sf_cli", cliUsername: "dana@acme.com" })).toEqual({
+      method: "sf_cli",
+      alias: "acme-uat",
+      username: "dana@acme.com",
+      tags: ["uat", "client-acme"],
     });
   });
 

@@ -69,6 +69,16 @@ export function SettingsView() {
           <dd>
             <code>{info.data?.databasePath || "not open"}</code>
           </dd>
+          <dt>Credentials</dt>
+          <dd>
+            {info.data === undefined ? (
+              "…"
+            ) : "Ok" in info.data.secretStore ? (
+              `Kept in ${info.data.secretStore.Ok}`
+            ) : (
+              <span className="form-error">{info.data.secretStore.Err.message}</span>
+            )}
+          </dd>
           <dt>Version</dt>
           <dd>{info.data?.version ?? "…"}</dd>
         </dl>
