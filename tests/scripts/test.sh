@@ -49,6 +49,9 @@ step "build the app binary, the CLI and orgsim (the e2e tests use all three)"
 npx tauri build --debug --no-bundle --ci
 cargo build --locked -p orgsim -p orgfleet-cli
 
+step "third-party conformance: unmodified jsforce against orgsim"
+npm run test --workspace tests/conformance
+
 step "real-window end-to-end tests (Xvfb + tauri-driver)"
 xvfb-run -a -s "-screen 0 1280x860x24" npm run test --workspace tests/e2e
 
