@@ -7,27 +7,27 @@
 //! and the real WSDLs; it is never bent to suit our own client. It never ships in the app.
 
 pub mod admin;
+pub mod apex;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod dependencies;
 pub mod error;
-pub mod generator;
 pub mod faults;
+pub mod generator;
+pub mod ids;
 pub mod limits;
+pub mod load;
 pub mod login_page;
+pub mod model;
 pub mod oauth;
 pub mod rest;
-pub mod sobjects;
-pub mod ids;
-pub mod load;
-pub mod model;
 pub mod server;
 pub mod soap;
-pub mod soql;
-pub mod dependencies;
 pub mod soap_apex;
+pub mod sobjects;
+pub mod soql;
 pub mod tooling;
-pub mod apex;
 
 pub use error::{Error, Result};
 pub use model::{Component, ComponentKey, Org, OrgKind, Record, User};

@@ -42,7 +42,10 @@ pub struct ComponentKey {
 
 impl ComponentKey {
     pub fn new(type_name: impl Into<String>, full_name: impl Into<String>) -> Self {
-        Self { type_name: type_name.into(), full_name: full_name.into() }
+        Self {
+            type_name: type_name.into(),
+            full_name: full_name.into(),
+        }
     }
 }
 
@@ -111,7 +114,9 @@ pub struct Org {
 
 impl Org {
     pub fn user_by_username(&self, username: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.username.eq_ignore_ascii_case(username))
+        self.users
+            .iter()
+            .find(|u| u.username.eq_ignore_ascii_case(username))
     }
 
     pub fn user_by_id(&self, id: &str) -> Option<&User> {
@@ -122,7 +127,10 @@ impl Org {
     pub fn mint_id(&mut self, prefix: &str) -> String {
         self.next_id += 1;
         // Mix the org id in so ids from different orgs differ, deterministically.
-        let org_salt = self.id.bytes().fold(0u64, |acc, b| acc.wrapping_mul(31).wrapping_add(b as u64));
+        let org_salt = self
+            .id
+            .bytes()
+            .fold(0u64, |acc, b| acc.wrapping_mul(31).wrapping_add(b as u64));
         crate::ids::make_id(prefix, (org_salt % 1_000_000) * 1_000_000 + self.next_id)
     }
 }

@@ -98,13 +98,17 @@ impl Sim {
     /// Runs `f` with the org, read-only.
     pub fn with_org<T>(&self, org_id: &str, f: impl FnOnce(&Org) -> T) -> Result<T> {
         let orgs = self.inner.orgs.read().expect("orgs lock");
-        orgs.get(org_id).map(f).ok_or_else(|| Error::UnknownOrg(org_id.to_owned()))
+        orgs.get(org_id)
+            .map(f)
+            .ok_or_else(|| Error::UnknownOrg(org_id.to_owned()))
     }
 
     /// Runs `f` with the org, mutably.
     pub fn with_org_mut<T>(&self, org_id: &str, f: impl FnOnce(&mut Org) -> T) -> Result<T> {
         let mut orgs = self.inner.orgs.write().expect("orgs lock");
-        orgs.get_mut(org_id).map(f).ok_or_else(|| Error::UnknownOrg(org_id.to_owned()))
+        orgs.get_mut(org_id)
+            .map(f)
+            .ok_or_else(|| Error::UnknownOrg(org_id.to_owned()))
     }
 
     /// Resolves an org id or alias to the org id.
@@ -120,7 +124,10 @@ impl Sim {
     pub async fn start(self, addr: SocketAddr) -> Result<RunningSim> {
         let listener = TcpListener::bind(addr)
             .await
-            .map_err(|source| Error::Bind { addr: addr.to_string(), source })?;
+            .map_err(|source| Error::Bind {
+                addr: addr.to_string(),
+                source,
+            })?;
         let local = listener.local_addr().map_err(|source| Error::Bind {
             addr: addr.to_string(),
             source,
@@ -131,7 +138,10 @@ impl Sim {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Ok(RunningSim { sim: self, login_url })
+        Ok(RunningSim {
+            sim: self,
+            login_url,
+        })
     }
 
     /// Adds an org and binds its instance listener on 127.0.0.1 (free port). Returns its id.
@@ -139,7 +149,10 @@ impl Sim {
         let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
         let listener = TcpListener::bind(addr)
             .await
-            .map_err(|source| Error::Bind { addr: addr.to_string(), source })?;
+            .map_err(|source| Error::Bind {
+                addr: addr.to_string(),
+                source,
+            })?;
         let local = listener.local_addr().map_err(|source| Error::Bind {
             addr: addr.to_string(),
             source,
@@ -148,18 +161,27 @@ impl Sim {
         let org_id = org.id.clone();
         {
             let mut orgs = self.inner.orgs.write().expect("orgs lock");
-            if orgs.values().any(|o| o.alias == org.alias && o.id != org.id) {
+            if orgs
+                .values()
+                .any(|o| o.alias == org.alias && o.id != org.id)
+            {
                 return Err(Error::Invalid(format!("alias `{}` is taken", org.alias)));
             }
             orgs.insert(org_id.clone(), org);
         }
         let app = instance_routes(self)
-            .layer(axum::Extension(OrgScope { org_id: org_id.clone() }))
+            .layer(axum::Extension(OrgScope {
+                org_id: org_id.clone(),
+            }))
             .with_state(self.clone());
         let handle = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        self.inner.listeners.lock().expect("listeners lock").insert(org_id.clone(), handle);
+        self.inner
+            .listeners
+            .lock()
+            .expect("listeners lock")
+            .insert(org_id.clone(), handle);
         Ok(org_id)
     }
 }
