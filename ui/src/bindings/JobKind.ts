@@ -3,4 +3,4 @@
 /**
  * What a job does. A closed set: the UI shows a label per kind.
  */
-export type JobKind = "store_maintenance" | "org_connect";
+export type JobKind = "store_maintenance" | "org_connect" | "snapshot" | "snapshot_import";

@@ -20,6 +20,10 @@ pub enum JobKind {
     StoreMaintenance,
     /// Logging in to an org and registering it.
     OrgConnect,
+    /// Retrieving every component of an org into a stored snapshot.
+    Snapshot,
+    /// Reading an mdapi folder/zip or an sfdx project into a stored snapshot.
+    SnapshotImport,
 }
 
 impl JobKind {
@@ -27,6 +31,8 @@ impl JobKind {
         match self {
             JobKind::StoreMaintenance => "store_maintenance",
             JobKind::OrgConnect => "org_connect",
+            JobKind::Snapshot => "snapshot",
+            JobKind::SnapshotImport => "snapshot_import",
         }
     }
 
@@ -34,6 +40,8 @@ impl JobKind {
         match s {
             "store_maintenance" => Some(JobKind::StoreMaintenance),
             "org_connect" => Some(JobKind::OrgConnect),
+            "snapshot" => Some(JobKind::Snapshot),
+            "snapshot_import" => Some(JobKind::SnapshotImport),
             _ => None,
         }
     }

@@ -17,6 +17,8 @@ export const statusLabel: Record<JobStatus, string> = {
 export const kindLabel: Record<JobKind, string> = {
   store_maintenance: "Store check",
   org_connect: "Connect org",
+  snapshot: "Snapshot",
+  snapshot_import: "Import snapshot",
 };
 
 export function isActive(job: JobRecord): boolean {
