@@ -50,7 +50,7 @@ export function buildRequest(form: {
     return { method: "sfdx_url", alias, authUrl: form.authUrl.trim(), tags };
   if (form.method === "sf_cli")
     return { method: "sf_cli", alias, username: form.cliUsername, tags };
-  return { method: "web", alias, loginHost, clientId: null, tags };
+  return { method: "web", alias, loginHost, clientId: form.clientId.trim() || null, tags };
 }
 
 export function ConnectDialog({ onClose }: { onClose: () => void }) {
@@ -196,6 +196,17 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
                 </label>
               ))}
             </div>
+            {form.method === "web" && (
+              <label className="form-row">
+                <span>Connected app client id (optional; default: the Salesforce CLI's)</span>
+                <input
+                  value={form.clientId}
+                  onChange={(e) => set({ clientId: e.target.value })}
+                  placeholder="PlatformCLI"
+                  spellCheck={false}
+                />
+              </label>
+            )}
             {form.method === "jwt" && (
               <>
                 <label className="form-row">

@@ -137,6 +137,13 @@ describe("buildRequest", () => {
     cliUsername: "",
   };
 
+  it("passes a custom connected app for a web login", () => {
+    expect(buildRequest({ ...base, clientId: " 3MVG9abc " })).toMatchObject({
+      method: "web",
+      clientId: "3MVG9abc",
+    });
+  });
+
   it("builds a web login for the chosen host", () => {
     expect(buildRequest(base)).toEqual({
       method: "web",
