@@ -53,6 +53,25 @@ pub enum Error {
     #[error("the disk is full while writing {path}; free some space and retry")]
     DiskFull { path: PathBuf },
 
+    #[error("snapshot {0} does not exist; `orgfleet snapshot list` shows the stored snapshots")]
+    SnapshotNotFound(i64),
+
+    #[error("snapshot {snapshot} has no component {type_name} `{full_name}`")]
+    ComponentNotFound {
+        snapshot: i64,
+        type_name: String,
+        full_name: String,
+    },
+
+    #[error("the snapshot was not stored, nothing was changed: {0}")]
+    InvalidSnapshot(String),
+
+    #[error(
+        "stored content {hash} is damaged ({reason}). Run store maintenance (`PRAGMA \
+         integrity_check`) and take the snapshot again; other snapshots are unaffected"
+    )]
+    BlobDamaged { hash: String, reason: String },
+
     #[error("database error while {context}: {source}")]
     Sqlite {
         context: &'static str,

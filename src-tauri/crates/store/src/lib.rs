@@ -14,10 +14,15 @@ mod migrations;
 pub mod orgs;
 mod paths;
 pub mod secrets;
+pub mod snapshots;
 mod store;
 
 pub use error::{Error, Result};
 pub use jobs::{JobId, JobKind, JobRecord, JobStatus};
 pub use orgs::{AuthMethod, NewOrg, OrgKind, OrgRecord};
 pub use paths::{DATABASE_FILE, data_dir};
+pub use snapshots::{
+    ComponentEntry, ComponentFiles, GcReport, NewSnapshot, SnapshotRecord, SnapshotSource,
+    SnapshotWarning,
+};
 pub use store::Store;

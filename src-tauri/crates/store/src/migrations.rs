@@ -14,6 +14,7 @@ use crate::error::{Context, Error, Result};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_jobs.sql")),
     (2, include_str!("../migrations/0002_orgs.sql")),
+    (3, include_str!("../migrations/0003_snapshots.sql")),
 ];
 
 /// The schema version this build writes.
