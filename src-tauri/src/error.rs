@@ -111,6 +111,7 @@ impl From<EngineError> for IpcError {
             e @ EngineError::ReconnectNeeded { .. } => {
                 IpcError::new(ErrorCode::ReconnectRequired, e.to_string())
             }
+            e @ EngineError::Metadata(_) => IpcError::new(ErrorCode::InvalidInput, e.to_string()),
             e @ EngineError::InvalidInput(_) => {
                 IpcError::new(ErrorCode::InvalidInput, e.to_string())
             }

@@ -18,6 +18,9 @@ pub enum Error {
     ConfirmationRequired { alias: String },
 
     #[error(transparent)]
+    Metadata(#[from] orgfleet_metadata::Error),
+
+    #[error(transparent)]
     Salesforce(#[from] orgfleet_salesforce::Error),
 
     #[error("The session for {alias} cannot be renewed ({reason}) — reconnect the org")]

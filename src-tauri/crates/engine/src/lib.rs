@@ -12,6 +12,11 @@ pub mod jobs;
 pub mod maintenance;
 pub mod orgs;
 mod sessions;
+pub mod snapshot;
+pub mod snapshot_io;
+mod snapshot_merge;
+pub mod snapshot_plan;
+mod snapshot_retrieve;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -21,7 +26,12 @@ pub use jobs::{JobContext, JobEvent, JobFailure, JobHandle, Jobs};
 pub use orgfleet_salesforce::Error as SalesforceError;
 pub use orgfleet_store::maintenance::MaintenanceReport;
 pub use orgfleet_store::orgs::{AuthMethod, OrgKind, OrgRecord};
+pub use orgfleet_store::snapshots::{
+    ComponentEntry, GcReport, SnapshotRecord, SnapshotSource, SnapshotWarning,
+};
 pub use orgfleet_store::{Error as StoreError, JobId, JobKind, JobRecord, JobStatus, Store};
+pub use snapshot::SnapshotOptions;
+pub use snapshot_io::ExportFormat;
 
 /// The engine: the store plus the job runner. Cheap to share behind an `Arc`.
 #[derive(Debug)]

@@ -1,0 +1,141 @@
+//! Snapshots from and to disk: import an mdapi folder, an mdapi zip or an sfdx project as a
+//! snapshot; export a snapshot as an mdapi zip.
+//!
+//! Import runs synchronously (reading and hashing even a large project takes seconds, not
+//! minutes, and the store write is one transaction); the app calls it off the UI thread
+//! (`spawn_blocking`). Imported XML is canonicalized exactly like retrieved XML, so an
+//! imported project and a snapshot of the org it was deployed to compare equal.
+
+use std::path::{Path, PathBuf};
+
+use orgfleet_metadata::mdapi::Package;
+use orgfleet_store::snapshots as rows;
+use orgfleet_store::{
+    ComponentFiles, NewSnapshot, SnapshotRecord, SnapshotSource, SnapshotWarning,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::Engine;
+use crate::error::{Error, Result};
+use crate::snapshot_merge::canonical_files;
+
+/// The format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExportFormat {
+    /// A Metadata API zip (`package.xml` at the root), deployable as is.
+    Mdapi,
+}
+
+/// Reads `path` as a package: a folder with `sfdx-project.json` is a source project, another
+/// folder an mdapi folder, a file an mdapi zip.
+pub fn read_package(path: &Path) -> Result<Package> {
+    if path.is_dir() {
+        if path.join("sfdx-project.json").is_file() {
+            Ok(orgfleet_metadata::source::read_project(path)?)
+        } else {
+            Ok(Package::from_dir(path)?)
+        }
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::InvalidInput(format!(
+                "cannot read {}: {e} — give an mdapi zip, an mdapi folder or an sfdx project folder",
+                path.display()
+            ))
+        })?;
+        Ok(Package::from_zip(&bytes)?)
+    }
+}
+
+impl Engine {
+    /// Imports an mdapi folder, an mdapi zip or an sfdx project (detected by its
+    /// `sfdx-project.json`) as a snapshot. Files no known type claims are not stored and are
+    /// listed in a warning.
+    pub fn import_snapshot(&self, path: &Path) -> Result<SnapshotRecord> {
+        let pkg = read_package(path)?;
+        if pkg.components.is_empty() {
+            return Err(Error::InvalidInput(format!(
+                "{} holds no metadata components — is it the package folder (with package.xml) or the project root (with sfdx-project.json)?",
+                path.display()
+            )));
+        }
+        let mut warnings = Vec::new();
+        if !pkg.unclassified.is_empty() {
+            let names: Vec<&str> = pkg
+                .unclassified
+                .keys()
+                .take(5)
+                .map(String::as_str)
+                .collect();
+            warnings.push(SnapshotWarning {
+                type_name: String::new(),
+                message: format!(
+                    "{} file(s) of unknown types were not imported (e.g. {})",
+                    pkg.unclassified.len(),
+                    names.join(", ")
+                ),
+            });
+        }
+        let label = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let meta = NewSnapshot {
+            source: SnapshotSource::Import {
+                path: path.display().to_string(),
+            },
+            label,
+            api_version: pkg.manifest.as_ref().and_then(|m| m.version.clone()),
+            warnings,
+        };
+        let components = pkg
+            .components
+            .into_iter()
+            .map(|(id, files)| ComponentFiles {
+                files: canonical_files(&id.type_name, files),
+                type_name: id.type_name,
+                full_name: id.full_name,
+            });
+        Ok(rows::write_snapshot(self.store(), &meta, components)?)
+    }
+
+    /// Writes snapshot `id` to `dest` (the zip file to create; an existing file is replaced).
+    /// The manifest lists every component at the snapshot's API version.
+    pub fn export_snapshot(&self, id: i64, dest: &Path, format: ExportFormat) -> Result<PathBuf> {
+        let record = rows::get(&self.store().conn(), id)?;
+        let files = rows::all_files(&self.store().conn(), id)?;
+        match format {
+            ExportFormat::Mdapi => {
+                let mut pkg = Package::new();
+                for (path, bytes) in files {
+                    pkg.insert_file(path, bytes);
+                }
+                pkg.manifest = Some(pkg.manifest_for_components(record.api_version.as_deref()));
+                let zip = pkg.to_zip()?;
+                write_atomically(dest, &zip)?;
+            }
+        }
+        Ok(dest.to_path_buf())
+    }
+}
+
+/// Writes next to `dest` and renames, so an interrupted export never leaves half a zip.
+fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
+    if dest.is_dir() {
+        return Err(Error::InvalidInput(format!(
+            "{} is a folder — give the path of the zip file to create",
+            dest.display()
+        )));
+    }
+    let io =
+        |e: std::io::Error| Error::InvalidInput(format!("cannot write {}: {e}", dest.display()));
+    let mut part = dest.as_os_str().to_owned();
+    part.push(".part");
+    let part = PathBuf::from(part);
+    std::fs::write(&part, bytes).map_err(io)?;
+    std::fs::rename(&part, dest).map_err(|e| {
+        let _ = std::fs::remove_file(&part);
+        io(e)
+    })
+}

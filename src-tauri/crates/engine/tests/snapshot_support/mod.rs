@@ -1,0 +1,184 @@
+//! Shared set-up of the snapshot tests: orgsim in-process with orgs connected over JWT,
+//! fast retrieve polling, and canonical comparison of files.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use orgfleet_engine::snapshot_plan::ChunkLimits;
+use orgfleet_engine::{Engine, JobStatus, OrgRecord, SnapshotOptions};
+use orgfleet_metadata::mdapi::Package;
+use orgfleet_metadata::normalize::normalize;
+use orgfleet_metadata::registry;
+use orgfleet_metadata::xml::Element;
+use orgfleet_salesforce::metadata::Poll;
+use orgfleet_store::secrets::FileSecretStore;
+use orgsim::config::{AppSpec, Config};
+use orgsim::soap::retrieve::{RetrieveSettings, set_retrieve_settings};
+use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+use serde_json::json;
+
+pub const APP: &str = "orgfleet-snapshot-test";
+
+pub struct Env {
+    pub sim: orgsim::RunningSim,
+    pub dir: tempfile::TempDir,
+    pub engine: Arc<Engine>,
+    pub key_path: String,
+    /// orgsim org ids, in the order of the specs.
+    pub org_ids: Vec<String>,
+}
+
+fn key() -> &'static rsa::RsaPrivateKey {
+    static KEY: std::sync::OnceLock<rsa::RsaPrivateKey> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap())
+}
+
+/// `<repo>/../shared`, or None (test skipped) when absent outside CI.
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../shared"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("../shared not found at {} (required on CI)", dir.display());
+    }
+    eprintln!("SKIP: ../shared not found");
+    None
+}
+
+/// Starts orgsim with one sandbox per alias (user `u@<alias>.test`), each loaded from the
+/// matching path when given.
+pub async fn env(orgs: &[(&str, Option<PathBuf>)]) -> Env {
+    let specs: Vec<serde_json::Value> = orgs
+        .iter()
+        .map(|(alias, path)| {
+            let mut spec = json!({"alias": alias, "kind": "sandbox",
+                "users": [{"username": format!("u@{alias}.test"), "password": "pw-123456"}]});
+            if let Some(p) = path {
+                spec["metadata"] = json!({"path": p});
+            }
+            spec
+        })
+        .collect();
+    let config: Config = serde_json::from_value(json!({ "orgs": specs })).unwrap();
+    let (sim, org_ids) = config.start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    set_retrieve_settings(
+        &sim.sim,
+        RetrieveSettings {
+            delay: Duration::from_millis(0),
+            max_files: 10_000,
+        },
+    );
+    let key = key();
+    let dir = tempfile::tempdir().unwrap();
+    let key_path = dir.path().join("server.key");
+    std::fs::write(
+        &key_path,
+        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
+    )
+    .unwrap();
+    orgsim::config::register_app(
+        &sim.sim,
+        &AppSpec {
+            client_id: APP.into(),
+            client_secret: None,
+            public_key_pem: Some(
+                key.to_public_key()
+                    .to_public_key_pem(LineEnding::LF)
+                    .unwrap(),
+            ),
+            public_key_pem_file: None,
+            callback_urls: vec!["http://localhost:*".into()],
+            run_as_username: None,
+        },
+    )
+    .unwrap();
+    let engine = Arc::new(Engine::open(&dir.path().join("orgfleet.sqlite3")).unwrap());
+    engine.use_secret_store(Arc::new(FileSecretStore::new(
+        dir.path().join("secrets.json"),
+    )));
+    Env {
+        sim,
+        engine,
+        key_path: key_path.display().to_string(),
+        org_ids,
+        dir,
+    }
+}
+
+impl Env {
+    /// Connects `alias` over JWT and returns its record.
+    pub async fn connect(&self, alias: &str) -> OrgRecord {
+        use orgfleet_engine::connect_request::{ConnectRequest, JwtConnect};
+        let request = ConnectRequest::Jwt(JwtConnect {
+            alias: alias.into(),
+            login_host: self.sim.login_url.clone(),
+            client_id: APP.into(),
+            username: format!("u@{alias}.test"),
+            key_path: self.key_path.clone(),
+            tags: vec![],
+        });
+        let job = self
+            .engine
+            .start_connect(request, Arc::new(|_: &str| {}))
+            .unwrap();
+        let job = job.done.await.unwrap().unwrap();
+        assert_eq!(job.status, JobStatus::Succeeded, "{:?}", job.error);
+        self.engine.org(alias).unwrap()
+    }
+}
+
+/// Options for tests: fast polling, and small chunks when asked.
+pub fn options(max_files: Option<usize>) -> SnapshotOptions {
+    let mut o = SnapshotOptions {
+        poll: Poll {
+            interval: Duration::from_millis(10),
+            max_interval: Duration::from_millis(50),
+            timeout: Duration::from_secs(120),
+        },
+        ..SnapshotOptions::default()
+    };
+    if let Some(n) = max_files {
+        o.limits = ChunkLimits {
+            max_files: n,
+            max_bytes: u64::MAX,
+        };
+    }
+    o
+}
+
+/// A file in comparable form: normalized canonical XML for metadata XML, text otherwise.
+pub fn comparable(path: &str, bytes: &[u8]) -> String {
+    let type_name = orgfleet_metadata::mdapi::classify_path(path)
+        .map(|id| id.type_name)
+        .unwrap_or_default();
+    let xml_type = registry::by_name(&type_name).is_some_and(|t| {
+        matches!(
+            t.layout,
+            registry::Layout::Plain | registry::Layout::Decomposed
+        )
+    });
+    if (path.ends_with("-meta.xml") || xml_type)
+        && let Ok(el) = Element::parse_bytes(bytes, path)
+    {
+        return normalize(&type_name, &el).canonical();
+    }
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Path → comparable content of every component file of a package.
+pub fn comparable_files(pkg: &Package) -> BTreeMap<String, String> {
+    pkg.components
+        .values()
+        .flatten()
+        .map(|(p, b)| (p.clone(), comparable(p, b)))
+        .collect()
+}
+
+pub fn is_profile_path(path: &str) -> bool {
+    path.starts_with("profiles/") || path.starts_with("permissionsets/")
+}
