@@ -7,6 +7,7 @@
 mod error;
 mod org;
 mod output;
+mod snapshot;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -38,6 +39,11 @@ enum Command {
     Org {
         #[command(subcommand)]
         command: org::OrgCommand,
+    },
+    /// Snapshots: all metadata of an org (or a project) at one moment, stored locally.
+    Snapshot {
+        #[command(subcommand)]
+        command: snapshot::SnapshotCommand,
     },
     /// The local store.
     Store {
@@ -92,6 +98,9 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let mut out = stdout.lock();
     match cli.command {
         Command::Org { command } => runtime()?.block_on(org::run(engine, command, &mut out)),
+        Command::Snapshot { command } => {
+            runtime()?.block_on(snapshot::run(engine, command, &mut out))
+        }
         Command::Jobs {
             command: JobsCommand::List { json, limit },
         } => {
