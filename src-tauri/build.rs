@@ -15,6 +15,13 @@ fn main() {
             "org_check",
             "org_disconnect",
             "sf_cli_orgs",
+            "snapshots_list",
+            "snapshot_take",
+            "snapshot_import",
+            "snapshot_components",
+            "snapshot_file",
+            "snapshot_export",
+            "snapshot_delete",
         ]),
     ))
     .expect("tauri build script failed");

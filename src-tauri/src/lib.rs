@@ -8,6 +8,7 @@
 pub mod commands;
 pub mod error;
 pub mod prefs;
+pub mod snapshot_commands;
 pub mod state;
 mod window;
 
@@ -37,6 +38,13 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::org_check,
             commands::org_disconnect,
             commands::sf_cli_orgs,
+            snapshot_commands::snapshots_list,
+            snapshot_commands::snapshot_take,
+            snapshot_commands::snapshot_import,
+            snapshot_commands::snapshot_components,
+            snapshot_commands::snapshot_file,
+            snapshot_commands::snapshot_export,
+            snapshot_commands::snapshot_delete,
         ])
 }
 

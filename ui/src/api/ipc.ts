@@ -13,6 +13,11 @@ import type { OrgRecord } from "../bindings/OrgRecord";
 import type { OrgSettings } from "../bindings/OrgSettings";
 import type { Preferences } from "../bindings/Preferences";
 import type { SfCliOrg } from "../bindings/SfCliOrg";
+import type { ComponentEntry } from "../bindings/ComponentEntry";
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { GcReport } from "../bindings/GcReport";
+import type { SnapshotFile } from "../bindings/SnapshotFile";
+import type { SnapshotRecord } from "../bindings/SnapshotRecord";
 
 /** An error from the backend, with the closed set of codes the UI branches on. */
 export class ApiError extends Error {
@@ -70,6 +75,16 @@ export const api = {
   orgUpdate: (id: number, settings: OrgSettings) => call<OrgRecord>("org_update", { id, settings }),
   /** Starts connecting an org; returns the job id (a web login waits for the browser). */
   orgConnect: (request: ConnectRequest) => call<number>("org_connect", { request }),
+  snapshotsList: () => call<SnapshotRecord[]>("snapshots_list"),
+  /** Starts one snapshot job per org; returns the job ids. */
+  snapshotTake: (orgIds: number[]) => call<number[]>("snapshot_take", { orgIds }),
+  snapshotImport: (path: string) => call<SnapshotRecord>("snapshot_import", { path }),
+  snapshotComponents: (id: number) => call<ComponentEntry[]>("snapshot_components", { id }),
+  snapshotFile: (id: number, typeName: string, fullName: string) =>
+    call<SnapshotFile[]>("snapshot_file", { id, typeName, fullName }),
+  snapshotExport: (id: number, dest: string, format: ExportFormat) =>
+    call<string>("snapshot_export", { id, dest, format }),
+  snapshotDelete: (id: number) => call<GcReport>("snapshot_delete", { id }),
   sfCliOrgs: () => call<SfCliOrg[]>("sf_cli_orgs"),
   orgCheck: (id: number) => call<OrgRecord>("org_check", { id }),
   orgDisconnect: (id: number, confirmAlias: string | null) =>

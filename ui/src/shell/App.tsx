@@ -7,7 +7,8 @@ import { useAppInfo, usePreferences, useSavePreferences } from "../api/queries";
 import { ActivityView } from "../features/activity/ActivityView";
 import { OrgsView } from "../features/orgs/OrgsView";
 import { SettingsView } from "../features/settings/SettingsView";
-import { ActivityIcon, CloudIcon, LogoMark, SettingsIcon } from "./icons";
+import { SnapshotsView } from "../features/snapshots/SnapshotsView";
+import { ActivityIcon, CloudIcon, DatabaseIcon, LogoMark, SettingsIcon } from "./icons";
 import { StoreErrorScreen } from "./StoreErrorScreen";
 import { useApplyTheme } from "./theme";
 
@@ -20,6 +21,7 @@ type View = {
 
 export const views: View[] = [
   { id: "orgs", label: "Orgs", icon: <CloudIcon />, render: () => <OrgsView /> },
+  { id: "snapshots", label: "Snapshots", icon: <DatabaseIcon />, render: () => <SnapshotsView /> },
   { id: "activity", label: "Activity", icon: <ActivityIcon />, render: () => <ActivityView /> },
   { id: "settings", label: "Settings", icon: <SettingsIcon />, render: () => <SettingsView /> },
 ];

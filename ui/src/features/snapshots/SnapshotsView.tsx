@@ -1,0 +1,382 @@
+/**
+ * Snapshots: take snapshots of one or many orgs (each a job with live progress), list them
+ * with sizes and warnings, browse one, import a project folder or zip, export, delete.
+ */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { ExportFormat } from "../../bindings/ExportFormat";
+import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
+import { api } from "../../api/ipc";
+import { keys, useJobs, useOrgs } from "../../api/queries";
+import { Dialog } from "../../shell/Dialog";
+import { formatBytes, formatRelative, percent } from "../../shell/format";
+import { AlertIcon, DatabaseIcon } from "../../shell/icons";
+import { OrgChip } from "../orgs/OrgChip";
+import { SnapshotBrowser } from "./SnapshotBrowser";
+
+const snapshotsKey = ["snapshots"] as const;
+
+/** The export formats the backend offers (ExportFormat is generated from the Rust enum). */
+const exportFormats: [ExportFormat, string][] = [["mdapi", "Metadata API zip"]];
+
+type Open =
+  | { kind: "take" }
+  | { kind: "import" }
+  | { kind: "export"; snapshot: SnapshotRecord }
+  | { kind: "delete"; snapshot: SnapshotRecord }
+  | null;
+
+export function SnapshotsView() {
+  const snapshots = useQuery({ queryKey: snapshotsKey, queryFn: api.snapshotsList });
+  const jobs = useJobs();
+  const client = useQueryClient();
+  const [open, setOpen] = useState<Open>(null);
+  const [browsing, setBrowsing] = useState<SnapshotRecord | null>(null);
+  const running = (jobs.data ?? []).filter(
+    (j) =>
+      (j.kind === "snapshot" || j.kind === "snapshot_import") &&
+      (j.status === "running" || j.status === "queued"),
+  );
+  const runningKey = running.map((j) => j.id).join(",");
+  // A snapshot job that just finished adds a row: refetch when the set of running jobs changes.
+  const [lastRunning, setLastRunning] = useState(runningKey);
+  if (runningKey !== lastRunning) {
+    setLastRunning(runningKey);
+    client.invalidateQueries({ queryKey: snapshotsKey });
+  }
+
+  if (browsing) return <SnapshotBrowser snapshot={browsing} onBack={() => setBrowsing(null)} />;
+  const all = snapshots.data ?? [];
+
+  return (
+    <section className="view" aria-labelledby="snapshots-title">
+      <header className="view-header">
+        <div>
+          <h1 id="snapshots-title">Snapshots</h1>
+          <p className="view-subtitle">
+            Every org's metadata, kept locally. Repeating a snapshot stores only what changed.
+          </p>
+        </div>
+        <div className="header-actions">
+          <button type="button" className="button" onClick={() => setOpen({ kind: "import" })}>
+            Import…
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => setOpen({ kind: "take" })}
+          >
+            <DatabaseIcon size={16} /> Take snapshot
+          </button>
+        </div>
+      </header>
+
+      {running.length > 0 && (
+        <section className="card running-snapshots" aria-label="Snapshots in progress">
+          {running.map((j) => {
+            const pct = percent(j.progressDone, j.progressTotal);
+            return (
+              <div key={j.id} className="running-row">
+                <span className="job-title">{j.title}</span>
+                <progress className="job-progress" max={100} value={pct ?? undefined} />
+                <span className="job-progress-text">
+                  {pct === null ? "Starting…" : `${pct}%`} · {j.phase}
+                </span>
+                <button
+                  type="button"
+                  className="button button-quiet"
+                  onClick={() => api.jobCancel(j.id)}
+                >
+                  Cancel
+                </button>
+              </div>
+            );
+          })}
+        </section>
+      )}
+
+      {snapshots.error && (
+        <div className="banner banner-error" role="alert">
+          <AlertIcon size={16} /> {snapshots.error.message}
+        </div>
+      )}
+      {snapshots.isLoading ? (
+        <p className="muted">Loading snapshots…</p>
+      ) : all.length === 0 ? (
+        <div className="empty-state">
+          <DatabaseIcon size={28} />
+          <h2>No snapshots yet — take one</h2>
+          <p>
+            A snapshot copies an org's metadata into Orgfleet's local store, so you can browse it,
+            compare orgs and roll back. You can also import a project folder or a package zip.
+          </p>
+          <button type="button" className="button" onClick={() => setOpen({ kind: "take" })}>
+            Take snapshot
+          </button>
+        </div>
+      ) : (
+        <table className="table" aria-label="Snapshots">
+          <thead>
+            <tr>
+              <th>Source</th>
+              <th>Taken</th>
+              <th className="num">Components</th>
+              <th className="num">Size</th>
+              <th>Warnings</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {all.map((s) => (
+              <SnapshotRow
+                key={s.id}
+                snapshot={s}
+                onBrowse={() => setBrowsing(s)}
+                onExport={() => setOpen({ kind: "export", snapshot: s })}
+                onDelete={() => setOpen({ kind: "delete", snapshot: s })}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {open?.kind === "take" && <TakeDialog onClose={() => setOpen(null)} />}
+      {open?.kind === "import" && <ImportDialog onClose={() => setOpen(null)} />}
+      {open?.kind === "export" && (
+        <ExportDialog snapshot={open.snapshot} onClose={() => setOpen(null)} />
+      )}
+      {open?.kind === "delete" && (
+        <DeleteDialog snapshot={open.snapshot} onClose={() => setOpen(null)} />
+      )}
+    </section>
+  );
+}
+
+function SnapshotRow(props: {
+  snapshot: SnapshotRecord;
+  onBrowse: () => void;
+  onExport: () => void;
+  onDelete: () => void;
+}) {
+  const { snapshot: s } = props;
+  const orgs = useOrgs();
+  const source = s.source;
+  const org = source.kind === "org" ? orgs.data?.find((o) => o.id === source.orgRowId) : undefined;
+  return (
+    <tr aria-label={s.label}>
+      <td>
+        {org ? <OrgChip org={org} /> : <span className="tag">imported</span>}{" "}
+        <span className="muted">{s.label}</span>
+      </td>
+      <td title={new Date(s.createdAt).toLocaleString()}>
+        {formatRelative(s.createdAt, Date.now())}
+      </td>
+      <td className="num">{s.componentCount.toLocaleString()}</td>
+      <td className="num">{formatBytes(s.totalBytes)}</td>
+      <td>
+        {s.warnings.length > 0 ? (
+          <span className="badge badge-interrupted">{s.warnings.length} warning(s)</span>
+        ) : (
+          <span className="muted">none</span>
+        )}
+      </td>
+      <td className="row-actions">
+        <button type="button" className="button button-quiet" onClick={props.onBrowse}>
+          Browse
+        </button>
+        <button type="button" className="button button-quiet" onClick={props.onExport}>
+          Export
+        </button>
+        <button type="button" className="button button-quiet" onClick={props.onDelete}>
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+function TakeDialog({ onClose }: { onClose: () => void }) {
+  const orgs = useOrgs();
+  const client = useQueryClient();
+  const [chosen, setChosen] = useState<number[]>([]);
+  const take = useMutation({
+    mutationFn: () => api.snapshotTake(chosen),
+    onSuccess: () => {
+      client.invalidateQueries({ queryKey: keys.jobs });
+      onClose();
+    },
+  });
+  const toggle = (id: number) =>
+    setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
+  return (
+    <Dialog
+      title="Take snapshots"
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={chosen.length === 0 || take.isPending}
+            onClick={() => take.mutate()}
+          >
+            Snapshot {chosen.length || ""} org{chosen.length === 1 ? "" : "s"}
+          </button>
+        </>
+      }
+    >
+      {(orgs.data ?? []).length === 0 && (
+        <p className="muted">Connect an org first (Orgs → Connect an org).</p>
+      )}
+      <div className="org-picks">
+        {(orgs.data ?? []).map((o) => (
+          <label key={o.id} className="form-check">
+            <input type="checkbox" checked={chosen.includes(o.id)} onChange={() => toggle(o.id)} />
+            <OrgChip org={o} /> <span className="muted">{o.name}</span>
+          </label>
+        ))}
+      </div>
+      {take.error && <p className="form-error">{take.error.message}</p>}
+    </Dialog>
+  );
+}
+
+function ImportDialog({ onClose }: { onClose: () => void }) {
+  const [path, setPath] = useState("");
+  const client = useQueryClient();
+  const run = useMutation({
+    mutationFn: () => api.snapshotImport(path.trim()),
+    onSuccess: () => {
+      client.invalidateQueries({ queryKey: keys.jobs });
+      client.invalidateQueries({ queryKey: snapshotsKey });
+      onClose();
+    },
+  });
+  return (
+    <Dialog
+      title="Import a project as a snapshot"
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={!path.trim() || run.isPending}
+            onClick={() => run.mutate()}
+          >
+            Import
+          </button>
+        </>
+      }
+    >
+      <label className="form-row">
+        <span>An sfdx project folder, an mdapi folder (with package.xml) or a package zip</span>
+        <input
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder="/home/me/projects/acme"
+          spellCheck={false}
+        />
+      </label>
+      {run.error && <p className="form-error">{run.error.message}</p>}
+    </Dialog>
+  );
+}
+
+function ExportDialog({ snapshot, onClose }: { snapshot: SnapshotRecord; onClose: () => void }) {
+  const [dest, setDest] = useState("");
+  const [format, setFormat] = useState<ExportFormat>("mdapi");
+  const run = useMutation({
+    mutationFn: () => api.snapshotExport(snapshot.id, dest.trim(), format),
+  });
+  return (
+    <Dialog
+      title={`Export ${snapshot.label}`}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Close
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={!dest.trim() || run.isPending}
+            onClick={() => run.mutate()}
+          >
+            Export
+          </button>
+        </>
+      }
+    >
+      <div className="segmented" role="radiogroup" aria-label="Format">
+        {exportFormats.map(([id, label]) => (
+          <label key={id} className={format === id ? "segment segment-selected" : "segment"}>
+            <input
+              type="radio"
+              name="format"
+              checked={format === id}
+              onChange={() => setFormat(id)}
+            />
+            {label}
+          </label>
+        ))}
+      </div>
+      <label className="form-row">
+        <span>{format === "mdapi" ? "Zip file to write" : "Folder to write"}</span>
+        <input
+          value={dest}
+          onChange={(e) => setDest(e.target.value)}
+          placeholder="/home/me/acme-prod.zip"
+          spellCheck={false}
+        />
+      </label>
+      {run.data && <p className="job-summary">Written to {run.data}</p>}
+      {run.error && <p className="form-error">{run.error.message}</p>}
+    </Dialog>
+  );
+}
+
+function DeleteDialog({ snapshot, onClose }: { snapshot: SnapshotRecord; onClose: () => void }) {
+  const client = useQueryClient();
+  const run = useMutation({
+    mutationFn: () => api.snapshotDelete(snapshot.id),
+    onSuccess: () => {
+      client.invalidateQueries({ queryKey: snapshotsKey });
+      onClose();
+    },
+  });
+  return (
+    <Dialog
+      title={`Delete ${snapshot.label}?`}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Keep it
+          </button>
+          <button
+            type="button"
+            className="button button-danger"
+            disabled={run.isPending}
+            onClick={() => run.mutate()}
+          >
+            Delete snapshot
+          </button>
+        </>
+      }
+    >
+      <p>
+        The snapshot is removed from the local store; content no other snapshot uses is freed. The
+        org itself is not touched.
+      </p>
+      {run.error && <p className="form-error">{run.error.message}</p>}
+    </Dialog>
+  );
+}
