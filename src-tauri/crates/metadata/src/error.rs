@@ -9,13 +9,22 @@ pub enum Error {
     #[error("invalid manifest {name}: {message}")]
     Manifest { name: String, message: String },
     /// The zip could not be read: truncated, corrupt, or not a zip at all.
-    #[error("corrupt or truncated zip: {0}")]
+    #[error(
+        "corrupt or truncated zip: {0}. Nothing was read from it; download or retrieve the zip \
+         again (an interrupted copy is the usual cause)"
+    )]
     Zip(String),
     /// A zip entry whose path escapes the package root (`../x`, `/etc/x`, `C:\x`).
-    #[error("unsafe path in zip: {0}")]
+    #[error(
+        "unsafe path in zip: {0} (it points outside the package folder). The zip was refused; \
+         rebuild it with paths relative to the package root"
+    )]
     UnsafePath(String),
     /// A zip entry or the whole archive exceeds the configured size/count limit.
-    #[error("zip too large: {0}")]
+    #[error(
+        "zip too large: {0}. The zip was refused; split it into smaller packages (fewer \
+         components per package.xml) and try again"
+    )]
     TooLarge(String),
     /// No `package.xml` (or the named manifest) where one was required.
     #[error("no package.xml found")]

@@ -10,6 +10,7 @@
 //! * [`mdapi`] — a [`mdapi::Package`]: top-level components → mdapi files, read from a folder or
 //!   a retrieve/deploy zip (with zip-slip, size and corruption checks) and written to a zip;
 //! * [`source`] — sfdx source-format projects converted to the same [`mdapi::Package`];
+//! * [`source_write`] — the way back: a [`mdapi::Package`] written as sfdx source files;
 //! * [`children`] — the child components (CustomField, CustomLabel, ...) inside a parent file;
 //! * [`normalize`] — order-insensitive comparison using the registry's keyed sets;
 //! * [`xml`] — a small lenient element tree over quick-xml, used by all of the above.
@@ -21,6 +22,7 @@ pub mod normalize;
 pub mod package_xml;
 pub mod registry;
 pub mod source;
+pub mod source_write;
 pub mod xml;
 
 pub use error::{Error, Result};

@@ -22,8 +22,10 @@ use crate::error::{Context, Error, Result};
 use crate::jobs::now_ms;
 
 /// Longest chain of delta snapshots; the next snapshot of that source is stored in full, so
-/// reading any snapshot touches at most this many sets of rows.
-pub const MAX_CHAIN_DEPTH: usize = 16;
+/// reading any snapshot touches at most this many sets of rows. A full manifest costs about
+/// 300 bytes per component, a delta only its changes, so the cap is set well above a month
+/// of daily snapshots; the longest chain costs a read this many indexed lookups.
+pub const MAX_CHAIN_DEPTH: usize = 64;
 
 /// zstd level: fast enough for ingest at tens of thousands of components a second while still
 /// shrinking XML several times.
