@@ -1,7 +1,7 @@
 // Shared harness for real-window e2e tests: starts tauri-driver (which starts
 // WebKitWebDriver, which starts the built app) with an isolated ORGFLEET_HOME, and hands
 // out selenium sessions. Run under Xvfb: see tests/scripts/test.sh.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -83,14 +83,17 @@ export const screenshotDir = join(here, "screenshots");
 
 export const orgsimBinary = process.env.ORGSIM_BIN ?? join(repo, "target/debug/orgsim");
 
-/** Starts orgsim with the demo orgs and `toml` as its config; returns { loginUrl, stop }. */
-export async function startOrgsim(toml) {
+/** Starts orgsim with the demo orgs and `toml` as its config (and, with `jwtKey`, the
+ * orgfleet-demo connected app for JWT logins); returns { loginUrl, stop }. */
+export async function startOrgsim(toml, jwtKey) {
   if (!existsSync(orgsimBinary)) throw new Error(`orgsim not found at ${orgsimBinary}; run cargo build -p orgsim`);
   const dir = mkdtempSync(join(tmpdir(), "orgsim-e2e-"));
   const config = join(dir, "orgsim.toml");
   const status = join(dir, "status.json");
   writeFileSync(config, toml);
-  const child = spawn(orgsimBinary, ["--config", config, "--demo", "--port", "0", "--status-file", status], {
+  const args = ["--config", config, "--demo", "--port", "0", "--status-file", status];
+  if (jwtKey) args.push("--jwt-key", jwtKey);
+  const child = spawn(orgsimBinary, args, {
     stdio: ["ignore", "ignore", "inherit"],
   });
   const deadline = Date.now() + 15_000;
@@ -103,4 +106,17 @@ export async function startOrgsim(toml) {
   }
   const { login_url: loginUrl } = JSON.parse(readFileSync(status, "utf8"));
   return { loginUrl, stop: () => child.kill() };
+}
+
+export const cliBinary = join(repo, "target/debug/orgfleet");
+
+/** Runs the orgfleet CLI against the app's data folder (`home`); throws on failure. */
+export function orgfleet(home, args) {
+  const result = spawnSync(cliBinary, args, {
+    env: { ...process.env, ORGFLEET_HOME: home, ORGFLEET_SECRET_STORE: "file" },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (result.status !== 0) throw new Error(`orgfleet ${args.join(" ")} failed: ${result.stderr}`);
+  return result.stdout;
 }

@@ -166,7 +166,7 @@ function SnapshotRow(props: {
     <tr aria-label={s.label}>
       <td>
         {org ? <OrgChip org={org} /> : <span className="tag">imported</span>}{" "}
-        <span className="muted">{s.label}</span>
+        {s.label !== org?.alias && <span className="muted">{s.label}</span>}
       </td>
       <td title={new Date(s.createdAt).toLocaleString()}>
         {formatRelative(s.createdAt, Date.now())}
