@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts orgsim with the three demo orgs (Acme Production, UAT and Dev sandboxes, with drift
 # between them) and connects them to Orgfleet through a real JWT bearer login, using a demo
-# key that orgsim generates. Prints the orgsim PID on stdout; logs go to $ORGFLEET_HOME.
+# key that orgsim generates, and takes a first snapshot of each. Prints the orgsim PID on stdout; logs go to $ORGFLEET_HOME.
 #   usage: demo-orgs.sh   (needs ORGFLEET_HOME; builds nothing: run after cargo build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,4 +24,6 @@ for org in prod uat dev; do
     --client-id orgfleet-demo --key-file "$ORGFLEET_HOME/demo-jwt.pem" --instance-url "$login_url" \
     --tags demo,client-acme >&2
 done
+# Snapshots of all three, so the demo opens with something to browse and compare.
+target/debug/orgfleet snapshot take acme-prod acme-uat acme-dev >&2
 echo "$pid"
