@@ -48,8 +48,19 @@ fn run() -> Result<()> {
         );
     }
     let _ = std::fs::remove_dir_all(&root);
+    let n = SIZES.last().copied().unwrap_or(0);
+    let start = Instant::now();
+    let bytes: usize = org(n, 0)
+        .map(|c| c.files.iter().map(|(_, b)| b.len()).sum::<usize>())
+        .sum();
     println!(
-        "\nmachine: {} cores; ingest includes generating the files; sizes are the database file \
+        "\ngenerating the {n}-component org alone takes {:.2} s ({:.0} MiB of files, {:.1} KiB per component)",
+        start.elapsed().as_secs_f64(),
+        bytes as f64 / 1048576.0,
+        bytes as f64 / n.max(1) as f64 / 1024.0
+    );
+    println!(
+        "machine: {} cores; ingest includes generating the files; sizes are the database file \
          after a WAL checkpoint; peak RSS is VmHWM of this process",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );

@@ -163,7 +163,7 @@ fn bad_imports_give_clear_errors_and_change_nothing() {
 const CRASH_ENV: &str = "ORGFLEET_SNAPSHOT_CRASH_DB";
 
 /// Child side of [`killed_mid_write_leaves_the_store_intact`]: writes a snapshot that never
-/// ends, after signalling (a marker file) that thousands of components are already written.
+/// ends, after signalling (a marker file) that megabytes of it are already in the WAL.
 #[test]
 fn crash_child_writer() {
     let Ok(db) = std::env::var(CRASH_ENV) else {
@@ -177,17 +177,23 @@ fn crash_child_writer() {
         api_version: None,
         warnings: vec![],
     };
+    let wal = format!("{db}-wal");
+    let mut signalled = false;
     let components = (0u64..).map(move |i| {
-        if i == 20_000 {
-            std::fs::write(&marker, b"").unwrap();
-        }
-        if i > 20_000 {
+        // Signal once uncommitted pages have spilled from the writer's cache into the WAL
+        // (the case a crash must survive), then keep going slowly: this never finishes.
+        if signalled {
             std::thread::sleep(Duration::from_millis(1));
+        } else if i % 500 == 0 && std::fs::metadata(&wal).map_or(0, |m| m.len()) > 2_000_000 {
+            std::fs::write(&marker, b"").unwrap();
+            signalled = true;
         }
-        // Incompressible-ish content so pages spill from the cache into the WAL.
-        let body: Vec<u8> = (0..2048u64)
-            .map(|k| (i.wrapping_mul(0x9e37_79b9).wrapping_add(k * k) >> 3) as u8)
-            .collect();
+        // Incompressible content, so the spill comes soon.
+        let mut body = vec![0u8; 8192];
+        blake3::Hasher::new()
+            .update(&i.to_le_bytes())
+            .finalize_xof()
+            .fill(&mut body);
         ComponentFiles {
             type_name: "ApexClass".into(),
             full_name: format!("C{i}"),

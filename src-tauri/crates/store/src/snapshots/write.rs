@@ -9,11 +9,12 @@
 //! added/changed components, a removal marker for each vanished one); unchanged components
 //! cost one hash. New file contents are compressed once and shared with every later snapshot.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::convert::Infallible;
 use std::fmt::Display;
+use std::sync::mpsc;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::read::{Resolved, chain, resolve};
 use super::{ComponentFiles, NewSnapshot, SnapshotRecord, SnapshotSource};
@@ -44,22 +45,105 @@ pub fn write_snapshot(
 /// Like [`write_snapshot`], for components produced by fallible work (reading and
 /// canonicalising a package): the first `Err` abandons the snapshot and leaves the store
 /// exactly as it was; its message becomes [`Error::InvalidSnapshot`].
+///
+/// Two threads share the work so both cores are used: this one runs the caller's iterator
+/// and hashes (deciding what changed), a scoped writer thread compresses and inserts inside
+/// the one transaction, which it commits only after this side says the input is complete.
 pub fn try_write_snapshot<E: Display>(
     store: &Store,
     meta: &NewSnapshot,
     components: impl IntoIterator<Item = std::result::Result<ComponentFiles, E>>,
 ) -> Result<SnapshotRecord> {
-    let mut conn = store.connect()?;
-    let id = write_on(&mut conn, meta, components)?;
+    let (previous_tx, previous_rx) = mpsc::sync_channel::<Previous>(1);
+    let (jobs_tx, jobs_rx) = mpsc::sync_channel::<Job>(256);
+    let id = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || write_all(store, meta, previous_tx, jobs_rx));
+        let fed = feed(components, previous_rx, &jobs_tx);
+        drop(jobs_tx);
+        let written = writer
+            .join()
+            .map_err(|_| Error::InvalidSnapshot("the snapshot writer stopped unexpectedly".into()));
+        match fed {
+            Ok(()) => written?,
+            Err(Fed::Input(e)) => Err(e),
+            // The writer hung up: its own error says why.
+            Err(Fed::WriterGone) => match written? {
+                Err(e) => Err(e),
+                Ok(_) => Err(Error::InvalidSnapshot(
+                    "the snapshot writer stopped before the input ended".into(),
+                )),
+            },
+        }
+    })?;
+    let conn = store.connect()?;
     super::get(&conn, id)
 }
 
-/// The write itself, on a caller-provided connection (tests and benchmarks).
-pub(crate) fn write_on<E: Display>(
-    conn: &mut Connection,
-    meta: &NewSnapshot,
+/// The previous snapshot's content hash of each component.
+type Previous = HashMap<(String, String), Vec<u8>>;
+
+enum Job {
+    Component(ComponentFiles, HashedComponent),
+    Removed(String, String),
+    /// The input is complete and valid: commit.
+    Finish(Totals),
+}
+
+enum Fed {
+    Input(Error),
+    WriterGone,
+}
+
+/// The caller's side: validate, hash, skip unchanged components, send the rest.
+fn feed<E: Display>(
     components: impl IntoIterator<Item = std::result::Result<ComponentFiles, E>>,
+    previous: mpsc::Receiver<Previous>,
+    jobs: &mpsc::SyncSender<Job>,
+) -> std::result::Result<(), Fed> {
+    let previous = previous.recv().map_err(|_| Fed::WriterGone)?;
+    let send = |job| jobs.send(job).map_err(|_| Fed::WriterGone);
+    let mut seen: HashSet<(String, String)> = HashSet::with_capacity(previous.len());
+    let mut totals = Totals::default();
+    for component in components {
+        let component = component.map_err(|e| Fed::Input(Error::InvalidSnapshot(e.to_string())))?;
+        validate(&component).map_err(Fed::Input)?;
+        let key = (component.type_name.clone(), component.full_name.clone());
+        if !seen.insert(key.clone()) {
+            return Err(Fed::Input(Error::InvalidSnapshot(format!(
+                "the component {} `{}` appears twice; each component may be given once",
+                key.0, key.1
+            ))));
+        }
+        let hashed = HashedComponent::new(&component);
+        totals.add(hashed.size, component.files.len() as i64);
+        let unchanged = previous
+            .get(&key)
+            .is_some_and(|p| p[..] == hashed.content_hash[..]);
+        if !unchanged {
+            send(Job::Component(component, hashed))?;
+        }
+    }
+    for (type_name, full_name) in previous.into_keys() {
+        if !seen.contains(&(type_name.clone(), full_name.clone())) {
+            send(Job::Removed(type_name, full_name))?;
+        }
+    }
+    send(Job::Finish(totals))
+}
+
+/// The writer's side: one IMMEDIATE transaction on a connection of its own, committed only
+/// on [`Job::Finish`]; anything else (an error, the feeder giving up) rolls it back.
+fn write_all(
+    store: &Store,
+    meta: &NewSnapshot,
+    previous_tx: mpsc::SyncSender<Previous>,
+    jobs: mpsc::Receiver<Job>,
 ) -> Result<i64> {
+    let mut conn = store.connect()?;
+    // Hash-keyed indexes take random inserts: a bigger page cache on this short-lived
+    // connection keeps them in memory for large snapshots (at most 64 MiB).
+    conn.pragma_update(None, "cache_size", -65_536)
+        .context("sizing the snapshot writer's cache")?;
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .context("starting a snapshot write")?;
@@ -69,35 +153,27 @@ pub(crate) fn write_on<E: Display>(
         None => BTreeMap::new(),
     };
     let id = insert_snapshot_row(&tx, meta, base)?;
+    let hashes: Previous = previous
+        .into_iter()
+        .filter_map(|(key, r)| r.content_hash.map(|h| (key, h)))
+        .collect();
+    let abandoned = || Error::InvalidSnapshot("the input ended early".into());
+    previous_tx.send(hashes).map_err(|_| abandoned())?;
 
     let mut writer = Writer::new(&tx, id)?;
-    let mut seen: HashSet<(String, String)> = HashSet::with_capacity(previous.len());
-    let mut totals = Totals::default();
-    for component in components {
-        let component = component.map_err(|e| Error::InvalidSnapshot(e.to_string()))?;
-        validate(&component)?;
-        let key = (component.type_name.clone(), component.full_name.clone());
-        if !seen.insert(key.clone()) {
-            return Err(Error::InvalidSnapshot(format!(
-                "the component {} `{}` appears twice; each component may be given once",
-                key.0, key.1
-            )));
-        }
-        let hashed = HashedComponent::new(&component);
-        totals.add(hashed.size, component.files.len() as i64);
-        let unchanged = previous
-            .get(&key)
-            .is_some_and(|p| p.content_hash.as_deref() == Some(&hashed.content_hash[..]));
-        if !unchanged {
-            writer.component(&component, &hashed)?;
-        }
-    }
-    for (type_name, full_name) in previous.keys() {
-        if !seen.contains(&(type_name.clone(), full_name.clone())) {
-            writer.removed(type_name, full_name)?;
+    let mut finished = None;
+    for job in jobs {
+        match job {
+            Job::Component(component, hashed) => writer.component(&component, &hashed)?,
+            Job::Removed(type_name, full_name) => writer.removed(&type_name, &full_name)?,
+            Job::Finish(totals) => {
+                finished = Some(totals);
+                break;
+            }
         }
     }
     drop(writer);
+    let totals = finished.ok_or_else(abandoned)?;
 
     tx.execute(
         "UPDATE snapshots SET component_count = ?2, file_count = ?3, total_bytes = ?4
