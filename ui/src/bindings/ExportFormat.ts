@@ -3,4 +3,4 @@
 /**
  * The format of an export.
  */
-export type ExportFormat = "mdapi";
+export type ExportFormat = "mdapi" | "source";

@@ -1,6 +1,6 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { renderWithQueries } from "../test-utils";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { Preferences } from "../bindings/Preferences";
 import { App } from "./App";
@@ -34,12 +34,7 @@ const healthy: AppInfo = {
 };
 
 function renderApp() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={client}>
-      <App />
-    </QueryClientProvider>,
-  );
+  return renderWithQueries(<App />);
 }
 
 beforeEach(() => {

@@ -37,3 +37,39 @@ export function Dialog({ title, onClose, children, footer, width = 520 }: Props)
     </div>
   );
 }
+
+type ActionsProps = {
+  onCancel: () => void;
+  cancelLabel?: string;
+  onConfirm: () => void;
+  confirmLabel: ReactNode;
+  disabled?: boolean;
+  /** Red confirm button, for actions that remove something. */
+  danger?: boolean;
+};
+
+/** The usual footer: a way out on the left of the one primary action. */
+export function DialogActions({
+  onCancel,
+  cancelLabel = "Cancel",
+  onConfirm,
+  confirmLabel,
+  disabled = false,
+  danger = false,
+}: ActionsProps) {
+  return (
+    <>
+      <button type="button" className="button" onClick={onCancel}>
+        {cancelLabel}
+      </button>
+      <button
+        type="button"
+        className={danger ? "button button-danger" : "button button-primary"}
+        onClick={onConfirm}
+        disabled={disabled}
+      >
+        {confirmLabel}
+      </button>
+    </>
+  );
+}

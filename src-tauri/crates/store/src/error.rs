@@ -72,6 +72,9 @@ pub enum Error {
     )]
     BlobDamaged { hash: String, reason: String },
 
+    #[error("invalid drift ignore rule: {0}")]
+    InvalidDriftRule(String),
+
     #[error("database error while {context}: {source}")]
     Sqlite {
         context: &'static str,
@@ -99,4 +102,14 @@ impl Error {
             || matches!(self, Error::Sqlite { source: rusqlite::Error::SqliteFailure(e, _), .. }
                 if e.code == rusqlite::ErrorCode::DiskFull)
     }
+}
+
+/// The error for a stored text column holding a value this build does not know (an enum
+/// written by a newer Orgfleet, or a damaged row).
+pub(crate) fn unknown_value(column: usize, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("unknown value `{value}`").into(),
+    )
 }

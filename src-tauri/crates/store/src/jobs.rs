@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Context, Error, Result};
+use crate::error::{Context, Error, Result, unknown_value};
 
 /// Row id of a job.
 pub type JobId = i64;
@@ -136,18 +136,11 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<JobRecord> {
     let kind: String = row.get(1)?;
     let status: String = row.get(3)?;
     let result: Option<String> = row.get(8)?;
-    let bad = |col: usize, v: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            col,
-            rusqlite::types::Type::Text,
-            format!("unknown value `{v}`").into(),
-        )
-    };
     Ok(JobRecord {
         id: row.get(0)?,
-        kind: JobKind::parse(&kind).ok_or_else(|| bad(1, &kind))?,
+        kind: JobKind::parse(&kind).ok_or_else(|| unknown_value(1, &kind))?,
         title: row.get(2)?,
-        status: JobStatus::parse(&status).ok_or_else(|| bad(3, &status))?,
+        status: JobStatus::parse(&status).ok_or_else(|| unknown_value(3, &status))?,
         progress_done: row.get(4)?,
         progress_total: row.get(5)?,
         phase: row.get(6)?,

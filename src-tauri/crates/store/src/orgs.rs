@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Context, Error, Result};
+use crate::error::{Context, Error, Result, unknown_value};
 use crate::jobs::now_ms;
 
 /// What kind of org this is. Production orgs are protected by default.
@@ -142,13 +142,6 @@ const COLUMNS: &str = "id, alias, org_id, username, user_id, name, instance_url,
     api_used, api_max, last_seen_at, last_error, created_at, updated_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<OrgRecord> {
-    let bad = |col: usize, v: String| {
-        rusqlite::Error::FromSqlConversionFailure(
-            col,
-            rusqlite::types::Type::Text,
-            format!("unknown value `{v}`").into(),
-        )
-    };
     let kind: String = row.get(8)?;
     let auth: String = row.get(11)?;
     Ok(OrgRecord {
@@ -160,10 +153,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<OrgRecord> {
         name: row.get(5)?,
         instance_url: row.get(6)?,
         login_url: row.get(7)?,
-        kind: OrgKind::parse(&kind).ok_or_else(|| bad(8, kind.clone()))?,
+        kind: OrgKind::parse(&kind).ok_or_else(|| unknown_value(8, &kind))?,
         colour: row.get(9)?,
         protected: row.get(10)?,
-        auth_method: AuthMethod::parse(&auth).ok_or_else(|| bad(11, auth.clone()))?,
+        auth_method: AuthMethod::parse(&auth).ok_or_else(|| unknown_value(11, &auth))?,
         client_id: row.get(12)?,
         instance_name: row.get(13)?,
         organization_type: row.get(14)?,

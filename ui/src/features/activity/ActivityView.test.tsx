@@ -1,6 +1,6 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { renderWithQueries } from "../../test-utils";
 import type { JobEvent } from "../../bindings/JobEvent";
 import type { JobRecord } from "../../bindings/JobRecord";
 import { ActivityView } from "./ActivityView";
@@ -50,12 +50,7 @@ function job(overrides: Partial<JobRecord>): JobRecord {
 }
 
 function renderView() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={client}>
-      <ActivityView />
-    </QueryClientProvider>,
-  );
+  return renderWithQueries(<ActivityView />);
 }
 
 beforeEach(() => {

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import type { OrgRecord } from "../../bindings/OrgRecord";
 import { useDisconnectOrg } from "../../api/queries";
-import { Dialog } from "../../shell/Dialog";
+import { Dialog, DialogActions } from "../../shell/Dialog";
 
 export function DisconnectDialog({ org, onClose }: { org: OrgRecord; onClose: () => void }) {
   const [typed, setTyped] = useState("");
@@ -13,24 +13,19 @@ export function DisconnectDialog({ org, onClose }: { org: OrgRecord; onClose: ()
       title={`Disconnect ${org.alias}?`}
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Keep connected
-          </button>
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={!confirmed || disconnect.isPending}
-            onClick={() =>
-              disconnect.mutate(
-                { id: org.id, confirmAlias: org.protected ? typed : null },
-                { onSuccess: onClose },
-              )
-            }
-          >
-            Disconnect
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          cancelLabel="Keep connected"
+          onConfirm={() =>
+            disconnect.mutate(
+              { id: org.id, confirmAlias: org.protected ? typed : null },
+              { onSuccess: onClose },
+            )
+          }
+          confirmLabel="Disconnect"
+          disabled={!confirmed || disconnect.isPending}
+          danger
+        />
       }
     >
       <p>

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import type { OrgRecord } from "../../bindings/OrgRecord";
 import { useUpdateOrg } from "../../api/queries";
-import { Dialog } from "../../shell/Dialog";
+import { Dialog, DialogActions } from "../../shell/Dialog";
 
 export const PALETTE = [
   "#dc2626",
@@ -42,19 +42,12 @@ export function EditOrgDialog({ org, onClose }: { org: OrgRecord; onClose: () =>
       title={`Edit ${org.alias}`}
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={save}
-            disabled={update.isPending}
-          >
-            Save
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={save}
+          confirmLabel="Save"
+          disabled={update.isPending}
+        />
       }
     >
       <label className="form-row">

@@ -1,6 +1,6 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { renderWithQueries } from "../../test-utils";
 import type { OrgRecord } from "../../bindings/OrgRecord";
 import { buildRequest } from "./ConnectDialog";
 import { OrgsView } from "./OrgsView";
@@ -52,12 +52,7 @@ function org(overrides: Partial<OrgRecord>): OrgRecord {
 }
 
 function renderView() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={client}>
-      <OrgsView />
-    </QueryClientProvider>,
-  );
+  return renderWithQueries(<OrgsView />);
 }
 
 beforeEach(() => {

@@ -1,6 +1,6 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { renderWithQueries } from "../../test-utils";
 import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
 import { SnapshotsView } from "./SnapshotsView";
 
@@ -53,12 +53,7 @@ const snapshot: SnapshotRecord = {
 };
 
 function renderView() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={client}>
-      <SnapshotsView />
-    </QueryClientProvider>,
-  );
+  return renderWithQueries(<SnapshotsView />);
 }
 
 beforeEach(() => {

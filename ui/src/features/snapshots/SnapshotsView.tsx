@@ -8,7 +8,7 @@ import type { ExportFormat } from "../../bindings/ExportFormat";
 import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
 import { api } from "../../api/ipc";
 import { keys, useJobs, useOrgs } from "../../api/queries";
-import { Dialog } from "../../shell/Dialog";
+import { Dialog, DialogActions } from "../../shell/Dialog";
 import { formatBytes, formatRelative, percent } from "../../shell/format";
 import { AlertIcon, DatabaseIcon } from "../../shell/icons";
 import { OrgChip } from "../orgs/OrgChip";
@@ -213,19 +213,16 @@ function TakeDialog({ onClose }: { onClose: () => void }) {
       title="Take snapshots"
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={chosen.length === 0 || take.isPending}
-            onClick={() => take.mutate()}
-          >
-            Snapshot {chosen.length || ""} org{chosen.length === 1 ? "" : "s"}
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={() => take.mutate()}
+          confirmLabel={
+            <>
+              Snapshot {chosen.length || ""} org{chosen.length === 1 ? "" : "s"}
+            </>
+          }
+          disabled={chosen.length === 0 || take.isPending}
+        />
       }
     >
       {(orgs.data ?? []).length === 0 && (
@@ -260,19 +257,12 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
       title="Import a project as a snapshot"
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={!path.trim() || run.isPending}
-            onClick={() => run.mutate()}
-          >
-            Import
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          onConfirm={() => run.mutate()}
+          confirmLabel="Import"
+          disabled={!path.trim() || run.isPending}
+        />
       }
     >
       <label className="form-row">
@@ -300,19 +290,13 @@ function ExportDialog({ snapshot, onClose }: { snapshot: SnapshotRecord; onClose
       title={`Export ${snapshot.label}`}
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Close
-          </button>
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={!dest.trim() || run.isPending}
-            onClick={() => run.mutate()}
-          >
-            Export
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          cancelLabel="Close"
+          onConfirm={() => run.mutate()}
+          confirmLabel="Export"
+          disabled={!dest.trim() || run.isPending}
+        />
       }
     >
       <div className="segmented" role="radiogroup" aria-label="Format">
@@ -357,19 +341,14 @@ function DeleteDialog({ snapshot, onClose }: { snapshot: SnapshotRecord; onClose
       title={`Delete ${snapshot.label}?`}
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Keep it
-          </button>
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={run.isPending}
-            onClick={() => run.mutate()}
-          >
-            Delete snapshot
-          </button>
-        </>
+        <DialogActions
+          onCancel={onClose}
+          cancelLabel="Keep it"
+          onConfirm={() => run.mutate()}
+          confirmLabel="Delete snapshot"
+          disabled={run.isPending}
+          danger
+        />
       }
     >
       <p>
