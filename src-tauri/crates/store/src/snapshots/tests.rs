@@ -319,3 +319,40 @@ fn a_damaged_blob_is_reported() {
     let err = all_files(&conn, rec.id).unwrap_err();
     assert!(matches!(err, Error::BlobDamaged { .. }), "{err}");
 }
+
+#[test]
+fn deleting_a_middle_snapshot_keeps_both_neighbours() {
+    let (_dir, store) = store();
+    let acme = org(&store, "acme", "00D000000000001AAA");
+    let v1: Vec<_> = (0..10).map(|i| class(&format!("C{i}"), "v1")).collect();
+    // v2: C0 changed, C1 removed, N added. v3: C1 back, N removed, C2 changed.
+    let mut v2: Vec<_> = v1.iter().filter(|c| c.full_name != "C1").cloned().collect();
+    v2[0] = class("C0", "v2");
+    v2.push(class("N", "new"));
+    let mut v3: Vec<_> = v2.iter().filter(|c| c.full_name != "N").cloned().collect();
+    v3.push(class("C1", "back"));
+    v3[1] = class("C2", "v3");
+    let ids: Vec<i64> = [v1, v2, v3]
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            write_snapshot(&store, &meta(acme, &i.to_string()), v)
+                .unwrap()
+                .id
+        })
+        .collect();
+    let mut conn = store.connect().unwrap();
+    let first = view(&conn, ids[0]);
+    let last = view(&conn, ids[2]);
+    let report = delete(&mut conn, ids[1]).unwrap();
+    // Only N's body was unique to the deleted snapshot.
+    assert_eq!(report.blobs_removed, 1);
+    assert_eq!(view(&conn, ids[0]), first);
+    assert_eq!(view(&conn, ids[2]), last);
+    assert_eq!(last.0.len(), 10);
+    assert!(!last.0.iter().any(|e| e.full_name == "N"));
+    let check: String = conn
+        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+        .unwrap_or_else(|_| "ok".into());
+    assert_eq!(check, "ok");
+}
