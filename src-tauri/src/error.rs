@@ -69,7 +69,14 @@ impl From<StoreError> for IpcError {
         let code = match &e {
             StoreError::Damaged { .. } => ErrorCode::StoreDamaged,
             StoreError::TooNew { .. } => ErrorCode::StoreTooNew,
-            StoreError::JobNotFound(_) | StoreError::OrgNotFound(_) => ErrorCode::NotFound,
+            StoreError::JobNotFound(_)
+            | StoreError::OrgNotFound(_)
+            | StoreError::SnapshotNotFound(_)
+            | StoreError::ComponentNotFound { .. } => ErrorCode::NotFound,
+            StoreError::InvalidSnapshot(_) | StoreError::InvalidDriftRule(_) => {
+                ErrorCode::InvalidInput
+            }
+            StoreError::BlobDamaged { .. } => ErrorCode::StoreDamaged,
             StoreError::AliasTaken(_) => ErrorCode::Conflict,
             StoreError::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
             e if e.is_disk_full() => ErrorCode::DiskFull,

@@ -17,7 +17,10 @@ import { SnapshotBrowser } from "./SnapshotBrowser";
 const snapshotsKey = ["snapshots"] as const;
 
 /** The export formats the backend offers (ExportFormat is generated from the Rust enum). */
-const exportFormats: [ExportFormat, string][] = [["mdapi", "Metadata API zip"]];
+const exportFormats: [ExportFormat, string][] = [
+  ["mdapi", "Metadata API zip"],
+  ["source", "Source format (sfdx project)"],
+];
 
 type Open =
   | { kind: "take" }
@@ -317,7 +320,7 @@ function ExportDialog({ snapshot, onClose }: { snapshot: SnapshotRecord; onClose
         <input
           value={dest}
           onChange={(e) => setDest(e.target.value)}
-          placeholder="/home/me/acme-prod.zip"
+          placeholder={format === "mdapi" ? "/home/me/acme-prod.zip" : "/home/me/acme-prod-project"}
           spellCheck={false}
         />
       </label>
