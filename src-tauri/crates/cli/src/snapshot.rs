@@ -44,10 +44,10 @@ pub enum SnapshotCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Writes a snapshot to disk (an mdapi zip).
+    /// Writes a snapshot to disk: an mdapi zip, or an sfdx project folder (`--format source`).
     Export {
         id: i64,
-        /// The file to create.
+        /// The zip file (mdapi) or the new project folder (source) to create.
         dest: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Mdapi)]
         format: Format,
@@ -66,12 +66,15 @@ pub enum SnapshotCommand {
 pub enum Format {
     /// A Metadata API zip with package.xml at the root.
     Mdapi,
+    /// An sfdx project folder (files under force-app/main/default).
+    Source,
 }
 
 impl From<Format> for ExportFormat {
     fn from(f: Format) -> Self {
         match f {
             Format::Mdapi => ExportFormat::Mdapi,
+            Format::Source => ExportFormat::Source,
         }
     }
 }

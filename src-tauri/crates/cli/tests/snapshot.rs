@@ -158,6 +158,24 @@ async fn take_list_show_export_delete() {
         CLASS.as_bytes()
     );
 
+    let project_dir = home.path().join("project");
+    let project_arg = project_dir.display().to_string();
+    ok(&run(&[
+        "snapshot",
+        "export",
+        &id.to_string(),
+        &project_arg,
+        "--format",
+        "source",
+    ])
+    .await
+    .unwrap());
+    assert_eq!(
+        std::fs::read_to_string(project_dir.join("force-app/main/default/classes/Hello.cls"))
+            .unwrap(),
+        CLASS
+    );
+
     let deleted = ok(&run(&["snapshot", "delete", &id.to_string(), "--json"])
         .await
         .unwrap());

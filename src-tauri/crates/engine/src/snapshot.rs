@@ -15,6 +15,8 @@ use orgfleet_salesforce::metadata::Poll;
 use orgfleet_store::snapshots::{self as rows, ComponentEntry, GcReport};
 use orgfleet_store::{ComponentFiles, NewSnapshot, OrgRecord, SnapshotRecord, SnapshotSource};
 
+pub use crate::snapshot_merge::{canonical_file, is_metadata_xml};
+
 use crate::error::{Error, Result};
 use crate::jobs::{JobContext, JobFailure, JobHandle};
 use crate::snapshot_plan::ChunkLimits;

@@ -1,5 +1,5 @@
 //! Snapshots from and to disk: import an mdapi folder, an mdapi zip or an sfdx project as a
-//! snapshot; export a snapshot as an mdapi zip.
+//! snapshot; export a snapshot as an mdapi zip or as an sfdx project folder.
 //!
 //! Import runs synchronously (reading and hashing even a large project takes seconds, not
 //! minutes, and the store write is one transaction); the app calls it off the UI thread
@@ -26,7 +26,13 @@ use crate::snapshot_merge::canonical_files;
 pub enum ExportFormat {
     /// A Metadata API zip (`package.xml` at the root), deployable as is.
     Mdapi,
+    /// An sfdx project folder (`sfdx-project.json`, files under `force-app/main/default`),
+    /// ready to commit to git.
+    Source,
 }
+
+/// Where an exported source project keeps its files.
+pub const SOURCE_PACKAGE_DIR: &str = "force-app";
 
 /// Reads `path` as a package: a folder with `sfdx-project.json` is a source project, another
 /// folder an mdapi folder, a file an mdapi zip.
@@ -100,20 +106,23 @@ impl Engine {
         Ok(rows::write_snapshot(self.store(), &meta, components)?)
     }
 
-    /// Writes snapshot `id` to `dest` (the zip file to create; an existing file is replaced).
-    /// The manifest lists every component at the snapshot's API version.
+    /// Writes snapshot `id` to `dest`: for [`ExportFormat::Mdapi`] the zip file to create (an
+    /// existing file is replaced), its manifest listing every component at the snapshot's API
+    /// version; for [`ExportFormat::Source`] the project folder to create (it must not exist
+    /// or be empty).
     pub fn export_snapshot(&self, id: i64, dest: &Path, format: ExportFormat) -> Result<PathBuf> {
         let record = rows::get(&self.store().conn(), id)?;
         let files = rows::all_files(&self.store().conn(), id)?;
+        let mut pkg = Package::new();
+        for (path, bytes) in files {
+            pkg.insert_file(path, bytes);
+        }
+        pkg.manifest = Some(pkg.manifest_for_components(record.api_version.as_deref()));
         match format {
-            ExportFormat::Mdapi => {
-                let mut pkg = Package::new();
-                for (path, bytes) in files {
-                    pkg.insert_file(path, bytes);
-                }
-                pkg.manifest = Some(pkg.manifest_for_components(record.api_version.as_deref()));
-                let zip = pkg.to_zip()?;
-                write_atomically(dest, &zip)?;
+            ExportFormat::Mdapi => write_atomically(dest, &pkg.to_zip()?)?,
+            ExportFormat::Source => {
+                let files = orgfleet_metadata::source_write::to_source_files(&pkg)?;
+                write_project(dest, record.api_version.as_deref(), &files)?;
             }
         }
         Ok(dest.to_path_buf())
@@ -138,4 +147,67 @@ fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&part);
         io(e)
     })
+}
+
+/// Writes an sfdx project into a sibling folder and renames it to `dest`, so an interrupted
+/// export leaves no half project.
+fn write_project(
+    dest: &Path,
+    api_version: Option<&str>,
+    files: &orgfleet_metadata::mdapi::Files,
+) -> Result<()> {
+    let io = |what: &Path, e: std::io::Error| {
+        Error::InvalidInput(format!("cannot write {}: {e}", what.display()))
+    };
+    if dest.exists() {
+        let empty = std::fs::read_dir(dest)
+            .map_err(|e| io(dest, e))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(Error::InvalidInput(format!(
+                "{} already exists and is not empty — give a new folder for the project",
+                dest.display()
+            )));
+        }
+        std::fs::remove_dir(dest).map_err(|e| io(dest, e))?;
+    }
+    let mut part = dest.as_os_str().to_owned();
+    part.push(".part");
+    let part = PathBuf::from(part);
+    if part.exists() {
+        std::fs::remove_dir_all(&part).map_err(|e| io(&part, e))?;
+    }
+    let mut project = serde_json::json!({
+        "packageDirectories": [{"path": SOURCE_PACKAGE_DIR, "default": true}],
+        "name": dest.file_name().map(|n| n.to_string_lossy().into_owned()),
+    });
+    if let Some(v) = api_version {
+        project["sourceApiVersion"] = serde_json::Value::String(v.to_owned());
+    }
+    let write = |path: PathBuf, bytes: &[u8]| -> Result<()> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| io(&path, e))
+    };
+    let result = (|| {
+        let text = serde_json::to_string_pretty(&project)
+            .map_err(|e| Error::InvalidInput(format!("cannot encode sfdx-project.json: {e}")))?;
+        write(part.join("sfdx-project.json"), text.as_bytes())?;
+        let base = part.join(SOURCE_PACKAGE_DIR).join("main").join("default");
+        for (rel, bytes) in files {
+            if rel.split('/').any(|seg| seg == ".." || seg.is_empty()) {
+                return Err(Error::InvalidInput(format!(
+                    "unsafe path in snapshot: {rel}"
+                )));
+            }
+            write(base.join(rel), bytes)?;
+        }
+        std::fs::rename(&part, dest).map_err(|e| io(dest, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&part);
+    }
+    result
 }

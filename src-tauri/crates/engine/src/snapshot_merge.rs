@@ -7,7 +7,7 @@
 //! and binary files (Apex, Visualforce, LWC/Aura sources, static resources) stay
 //! byte-for-byte, since their bytes are their meaning.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use orgfleet_metadata::mdapi::Files;
 use orgfleet_metadata::normalize::normalize;
@@ -28,13 +28,28 @@ pub fn is_metadata_xml(type_name: &str, path: &str) -> bool {
 
 /// The stored form of one file: normalized, re-serialized XML for metadata files (when they
 /// parse; a file that does not is kept as it came), the bytes unchanged otherwise.
+///
+/// Decomposed parents (CustomObject, ...) also get their top-level elements in name order
+/// (stable, so entries of one section keep theirs): Salesforce writes them in that order, but
+/// a parent recomposed from sfdx source has its children appended at the end, and an org
+/// snapshot must equal the project it was deployed from.
 pub fn canonical_file(type_name: &str, path: &str, bytes: Vec<u8>) -> Vec<u8> {
     if !is_metadata_xml(type_name, path) {
         return bytes;
     }
     // The companion of a content file describes that file, with the type's own root.
     match Element::parse_bytes(&bytes, path) {
-        Ok(root) => normalize(type_name, &root).to_document().into_bytes(),
+        Ok(root) => {
+            let mut el = normalize(type_name, &root);
+            let decomposed = registry::by_name(type_name)
+                .is_some_and(|t| matches!(t.layout, Layout::Decomposed));
+            if decomposed && !path.ends_with("-meta.xml") {
+                let mut children: Vec<Element> = el.elements().cloned().collect();
+                children.sort_by(|a, b| a.name.cmp(&b.name));
+                el.children = children.into_iter().map(Node::Element).collect();
+            }
+            el.to_document().into_bytes()
+        }
         Err(_) => bytes,
     }
 }
@@ -72,38 +87,79 @@ fn entry_key(type_name: &str, el: &Element) -> (String, String) {
 /// Merges fragments of one Profile/PermissionSet file, each from a retrieve with a different
 /// slice of the components it refers to. Entries are united by the registry's collection keys
 /// (the first fragment's wins for a key seen twice; always-present sections such as
-/// userPermissions are in each fragment and kept once); a new entry goes after the last entry
-/// of its section, or where its fragment placed it, so section order is kept.
+/// userPermissions are in each fragment and kept once). Sections keep the order the fragments
+/// agree on (Salesforce writes them alphabetically; sections no fragment orders relative to
+/// each other fall back to that), so the result does not depend on which retrieve finished
+/// first.
 pub fn merge_fragments(type_name: &str, fragments: &[Element]) -> Option<Element> {
-    let (first, rest) = fragments.split_first()?;
-    let mut merged = first.clone();
-    merged.children.retain(|n| matches!(n, Node::Element(_)));
-    let mut seen: HashSet<(String, String)> =
-        merged.elements().map(|e| entry_key(type_name, e)).collect();
-    for fragment in rest {
-        let mut cursor: Option<usize> = None;
+    let first = fragments.first()?;
+    let mut sections: BTreeMap<String, Vec<Element>> = BTreeMap::new();
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    for fragment in fragments {
         for el in fragment.elements() {
-            let key = entry_key(type_name, el);
-            if seen.contains(&key) {
-                cursor = last_of_section(&merged, &el.name).or(cursor);
-                continue;
+            if seen.insert(entry_key(type_name, el)) {
+                sections
+                    .entry(el.name.clone())
+                    .or_default()
+                    .push(el.clone());
             }
-            let at = last_of_section(&merged, &el.name)
-                .or(cursor)
-                .map_or(0, |i| i + 1);
-            merged.children.insert(at, Node::Element(el.clone()));
-            seen.insert(key);
-            cursor = Some(at);
         }
     }
+    let mut merged = first.clone();
+    merged.children = section_order(fragments)
+        .into_iter()
+        .flat_map(|name| sections.remove(&name).unwrap_or_default())
+        .map(Node::Element)
+        .collect();
     Some(normalize(type_name, &merged))
 }
 
-fn last_of_section(merged: &Element, name: &str) -> Option<usize> {
-    merged
-        .children
+/// Element names in an order consistent with every fragment (a topological order of "comes
+/// before" in each), ties broken alphabetically.
+fn section_order(fragments: &[Element]) -> Vec<String> {
+    let mut after: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut preds: BTreeMap<String, usize> = BTreeMap::new();
+    for fragment in fragments {
+        let mut names: Vec<&str> = Vec::new();
+        for el in fragment.elements() {
+            if !names.contains(&el.name.as_str()) {
+                names.push(&el.name);
+            }
+        }
+        for name in &names {
+            preds.entry((*name).to_owned()).or_default();
+        }
+        for pair in names.windows(2) {
+            if after
+                .entry(pair[0].to_owned())
+                .or_default()
+                .insert(pair[1].to_owned())
+            {
+                *preds.entry(pair[1].to_owned()).or_default() += 1;
+            }
+        }
+    }
+    let mut ready: BTreeSet<String> = preds
         .iter()
-        .rposition(|n| matches!(n, Node::Element(e) if e.name == name))
+        .filter(|(_, n)| **n == 0)
+        .map(|(k, _)| k.clone())
+        .collect();
+    let mut out = Vec::new();
+    while let Some(name) = ready.pop_first() {
+        for next in after.get(&name).into_iter().flatten() {
+            if let Some(n) = preds.get_mut(next) {
+                *n -= 1;
+                if *n == 0 {
+                    ready.insert(next.clone());
+                }
+            }
+        }
+        preds.remove(&name);
+        out.push(name);
+    }
+    // Fragments that disagree (a cycle): the rest alphabetically.
+    out.extend(preds.into_keys());
+    out
 }
 
 /// Path → the fragments of that file, in retrieve order.
@@ -202,6 +258,26 @@ mod tests {
             .filter_map(|e| e.child_text("field"))
             .collect();
         assert_eq!(fields, ["Account.X__c", "Case.Y__c"]);
+    }
+
+    #[test]
+    fn the_merge_does_not_depend_on_which_retrieve_finished_first() {
+        let a = xml(&format!(
+            "<Profile {NS}><custom>false</custom><pageAccesses><apexPage>P</apexPage><enabled>true</enabled></pageAccesses>\
+             <userLicense>Salesforce</userLicense></Profile>"
+        ));
+        let b = xml(&format!(
+            "<Profile {NS}><custom>false</custom><layoutAssignments><layout>Account-A</layout></layoutAssignments>\
+             <userLicense>Salesforce</userLicense></Profile>"
+        ));
+        let ab = merge_fragments("Profile", &[a.clone(), b.clone()]).unwrap();
+        let ba = merge_fragments("Profile", &[b, a]).unwrap();
+        assert_eq!(ab.canonical(), ba.canonical());
+        let names: Vec<&str> = ab.elements().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["custom", "layoutAssignments", "pageAccesses", "userLicense"]
+        );
     }
 
     #[test]

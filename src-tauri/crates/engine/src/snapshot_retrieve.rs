@@ -20,6 +20,9 @@ use crate::jobs::{JobContext, JobFailure};
 use crate::snapshot_merge::{FragmentSet, canonical_files};
 use crate::snapshot_plan::{self, Chunk, ChunkLimits, Listed, PROFILE_TYPES};
 
+/// Listed as a type but never listed by name (a documented Salesforce quirk).
+const STANDARD_VALUE_SET: &str = "StandardValueSet";
+
 /// What the retrieves produced, before storing.
 #[derive(Debug, Default)]
 pub(crate) struct Collected {
@@ -135,6 +138,15 @@ pub(crate) async fn list_all(
         .collect();
     let total = first.len() + second.len();
     listed.extend(run_queries(session, &second, &mut done, total, ctx, warnings).await?);
+    if first.iter().any(|q| q.type_name == STANDARD_VALUE_SET)
+        && !listed.iter().any(|l| l.type_name == STANDARD_VALUE_SET)
+    {
+        warnings.push(warning(
+            STANDARD_VALUE_SET,
+            "Salesforce's listMetadata does not list standard value sets, so the standard \
+             picklists' values are not in this snapshot",
+        ));
+    }
     Ok(listed)
 }
 
@@ -221,15 +233,18 @@ pub(crate) async fn retrieve_all(
         match outcome.map_err(|e| cancelled_or(ctx, e))? {
             Outcome::Done(result) => absorb(&mut collected, *result)?,
             Outcome::Refused(message) => {
-                let split = split_by_type(&chunk);
-                if split.len() > 1 {
+                let split = split_refused(&chunk);
+                if split.is_empty() {
+                    let (t, name) = chunk
+                        .first()
+                        .map_or(("", ""), |l| (l.type_name.as_str(), l.full_name.as_str()));
+                    collected.warnings.push(warning(
+                        t,
+                        format!("{name} could not be retrieved: {message}"),
+                    ));
+                } else {
                     total += split.len();
                     pending.extend(split);
-                } else {
-                    let t = chunk.first().map_or("", |l| l.type_name.as_str());
-                    collected
-                        .warnings
-                        .push(warning(t, format!("could not be retrieved: {message}")));
                 }
             }
         }
@@ -244,12 +259,21 @@ pub(crate) async fn retrieve_all(
     Ok(collected)
 }
 
-fn split_by_type(chunk: &[Listed]) -> Vec<Chunk> {
+/// A refused chunk retried smaller: per type, or (one type) in halves, so only the
+/// components that really fail are lost. A single component cannot be split.
+fn split_refused(chunk: &[Listed]) -> Vec<Chunk> {
     let mut by_type: BTreeMap<&str, Chunk> = BTreeMap::new();
     for l in chunk {
         by_type.entry(&l.type_name).or_default().push(l.clone());
     }
-    by_type.into_values().collect()
+    if by_type.len() > 1 {
+        return by_type.into_values().collect();
+    }
+    if chunk.len() > 1 {
+        let (a, b) = chunk.split_at(chunk.len() / 2);
+        return vec![a.to_vec(), b.to_vec()];
+    }
+    Vec::new()
 }
 
 /// Adds a finished retrieve's components; its "cannot be found" messages become warnings.
@@ -298,4 +322,33 @@ fn absorb(collected: &mut Collected, result: RetrieveResult) -> Result<(), JobFa
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(t: &str, n: &str) -> Listed {
+        Listed {
+            type_name: t.into(),
+            full_name: n.into(),
+        }
+    }
+
+    #[test]
+    fn refused_chunks_are_retried_per_type_then_in_halves() {
+        let mixed = [l("ApexClass", "A"), l("ApexClass", "B"), l("Flow", "F")];
+        assert_eq!(
+            split_refused(&mixed),
+            [
+                vec![l("ApexClass", "A"), l("ApexClass", "B")],
+                vec![l("Flow", "F")]
+            ]
+        );
+        assert_eq!(
+            split_refused(&mixed[..2]),
+            [vec![l("ApexClass", "A")], vec![l("ApexClass", "B")]]
+        );
+        assert!(split_refused(&mixed[..1]).is_empty());
+    }
 }

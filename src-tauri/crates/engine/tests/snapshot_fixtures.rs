@@ -71,7 +71,12 @@ async fn every_fixture_set_round_trips_through_a_snapshot() {
             .unwrap();
         assert_eq!(job.status, JobStatus::Succeeded, "{name}: {:?}", job.error);
         let record: SnapshotRecord = serde_json::from_value(job.result.unwrap()).unwrap();
-        assert!(record.warnings.is_empty(), "{name}: {:?}", record.warnings);
+        let unexpected: Vec<_> = record
+            .warnings
+            .iter()
+            .filter(|w| w.type_name != "StandardValueSet")
+            .collect();
+        assert!(unexpected.is_empty(), "{name}: {unexpected:?}");
 
         let zip = env.dir.path().join(format!("{name}.zip"));
         env.engine
@@ -123,7 +128,12 @@ async fn every_fixture_set_round_trips_through_a_snapshot() {
             } else {
                 original.get(path)
             };
-            assert_eq!(Some(text), expected, "{name}: {path}");
+            let expected = expected.unwrap_or_else(|| panic!("{name}: {path} is not expected"));
+            assert!(
+                text == expected,
+                "{name}: {path} differs: {}",
+                snapshot_support::first_difference(text, expected)
+            );
         }
         let missing: Vec<&String> = original
             .keys()

@@ -8,11 +8,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use orgfleet_engine::snapshot::{canonical_file, is_metadata_xml};
 use orgfleet_engine::snapshot_plan::ChunkLimits;
 use orgfleet_engine::{Engine, JobStatus, OrgRecord, SnapshotOptions};
 use orgfleet_metadata::mdapi::Package;
-use orgfleet_metadata::normalize::normalize;
-use orgfleet_metadata::registry;
 use orgfleet_metadata::xml::Element;
 use orgfleet_salesforce::metadata::Poll;
 use orgfleet_store::secrets::FileSecretStore;
@@ -151,23 +150,16 @@ pub fn options(max_files: Option<usize>) -> SnapshotOptions {
     o
 }
 
-/// A file in comparable form: normalized canonical XML for metadata XML, text otherwise.
+/// A file in comparable form: the snapshot's canonical form ([`canonical_file`]), as text.
 pub fn comparable(path: &str, bytes: &[u8]) -> String {
     let type_name = orgfleet_metadata::mdapi::classify_path(path)
         .map(|id| id.type_name)
         .unwrap_or_default();
-    let xml_type = registry::by_name(&type_name).is_some_and(|t| {
-        matches!(
-            t.layout,
-            registry::Layout::Plain | registry::Layout::Decomposed
-        )
-    });
-    if (path.ends_with("-meta.xml") || xml_type)
-        && let Ok(el) = Element::parse_bytes(bytes, path)
-    {
-        return normalize(&type_name, &el).canonical();
+    let stored = canonical_file(&type_name, path, bytes.to_vec());
+    match Element::parse_bytes(&stored, path) {
+        Ok(el) if is_metadata_xml(&type_name, path) => el.canonical(),
+        _ => String::from_utf8_lossy(&stored).into_owned(),
     }
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Path → comparable content of every component file of a package.
@@ -181,4 +173,23 @@ pub fn comparable_files(pkg: &Package) -> BTreeMap<String, String> {
 
 pub fn is_profile_path(path: &str) -> bool {
     path.starts_with("profiles/") || path.starts_with("permissionsets/")
+}
+
+/// Where two texts first differ, with some context from each.
+pub fn first_difference(a: &str, b: &str) -> String {
+    let at = a
+        .char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i);
+    let from = a[..at].char_indices().rev().nth(200).map_or(0, |(i, _)| i);
+    let end = |s: &str| s[at.min(s.len())..].chars().take(300).collect::<String>();
+    format!(
+        "at byte {at} (lengths {} / {}):\n  common: …{}\n  left:  {}\n  right: {}",
+        a.len(),
+        b.len(),
+        &a[from..at],
+        end(a),
+        end(b)
+    )
 }
