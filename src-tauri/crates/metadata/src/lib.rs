@@ -13,9 +13,11 @@
 //! * [`source_write`] — the way back: a [`mdapi::Package`] written as sfdx source files;
 //! * [`children`] — the child components (CustomField, CustomLabel, ...) inside a parent file;
 //! * [`normalize`] — order-insensitive comparison using the registry's keyed sets;
+//! * [`diff`] — the semantic diff of one component (element edits, line hunks);
 //! * [`xml`] — a small lenient element tree over quick-xml, used by all of the above.
 
 pub mod children;
+pub mod diff;
 pub mod error;
 pub mod mdapi;
 pub mod normalize;
