@@ -4,6 +4,7 @@
 //! `ORGFLEET_HOME`), with `--json` output for pipelines and exit codes a CI script can branch
 //! on: 0 success, 1 the operation failed, 2 usage error, 3 the store cannot be used.
 
+mod drift;
 mod error;
 mod org;
 mod output;
@@ -30,6 +31,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Drift: what differs between two snapshots or project folders (exit 1 when anything
+    /// does), a baseline against many snapshots, and the ignore rules.
+    Drift(drift::DriftArgs),
     /// Jobs: every long-running task the app or the CLI started.
     Jobs {
         #[command(subcommand)]
@@ -97,6 +101,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {
+        Command::Drift(args) => drift::run(&engine, args, &mut out),
         Command::Org { command } => runtime()?.block_on(org::run(engine, command, &mut out)),
         Command::Snapshot { command } => {
             runtime()?.block_on(snapshot::run(engine, command, &mut out))

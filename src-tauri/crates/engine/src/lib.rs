@@ -7,6 +7,11 @@
 
 pub mod connect;
 pub mod connect_request;
+pub mod drift;
+pub mod drift_matrix;
+pub mod drift_report;
+pub mod drift_rules;
+mod drift_side;
 mod error;
 pub mod jobs;
 pub mod maintenance;
@@ -21,9 +26,15 @@ mod snapshot_retrieve;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use drift::{
+    ChangeKind, ComponentChange, DriftReport, DriftSide, IgnoredChange, RiskFlag, TypeCounts,
+};
+pub use drift_matrix::{CellState, MatrixColumn, MatrixReport, MatrixRow, OrgComparison};
+pub use drift_side::SideInfo;
 pub use error::{Error, Result};
 pub use jobs::{JobContext, JobEvent, JobFailure, JobHandle, Jobs};
 pub use orgfleet_salesforce::Error as SalesforceError;
+pub use orgfleet_store::drift_rules::{DriftRule, DriftRuleKind, NewDriftRule};
 pub use orgfleet_store::maintenance::MaintenanceReport;
 pub use orgfleet_store::orgs::{AuthMethod, OrgKind, OrgRecord};
 pub use orgfleet_store::snapshots::{

@@ -7,6 +7,7 @@
 //! with a message that says what to do. The database lives in the platform data directory,
 //! or in `$ORGFLEET_HOME` when set (tests, demos, CI).
 
+pub mod drift_rules;
 mod error;
 pub mod jobs;
 pub mod maintenance;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_jobs.sql")),
     (2, include_str!("../migrations/0002_orgs.sql")),
     (3, include_str!("../migrations/0003_snapshots.sql")),
+    (4, include_str!("../migrations/0004_drift_rules.sql")),
 ];
 
 /// The schema version this build writes.

@@ -202,6 +202,15 @@ pub fn get(conn: &Connection, id: i64) -> Result<SnapshotRecord> {
     Ok(record)
 }
 
+/// The [`ComponentEntry::content_hash`] a component with these files (paths and stored,
+/// canonical content) gets when written, for comparing content that is not stored (a project
+/// folder) with stored snapshots.
+pub fn content_hash_of(files: &[(String, Vec<u8>)]) -> String {
+    let hashes: Vec<blake3::Hash> = files.iter().map(|(_, b)| blake3::hash(b)).collect();
+    let pairs = files.iter().map(|(p, _)| p.as_str()).zip(&hashes).collect();
+    hex(&write::content_hash(pairs))
+}
+
 /// Hex form of a 32-byte hash, as shown to callers.
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
