@@ -14,6 +14,7 @@
 //! [`summarize`] for one-line descriptions; both are pure and allocation-light enough to
 //! diff a 5 MB profile in milliseconds.
 
+mod dom;
 mod summary;
 mod text;
 mod tree;
@@ -24,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::registry::{self, Layout, MetadataType};
-use crate::xml::Element;
+use dom::Doc;
 
 pub use summary::summarize;
 
@@ -242,8 +243,11 @@ pub fn diff_component(
     if before.len() <= 1 && after.len() <= 1 && all_xml {
         let (edits, reordered_hidden) = match (before.first(), after.first()) {
             (Some(a), Some(b)) => xml_edits(&rules, a, b, options)?,
-            (None, Some(b)) => (vec![whole(EditKind::Added, &parse(b)?)], 0),
-            (Some(a), None) => (vec![whole(EditKind::Removed, &parse(a)?)], 0),
+            (None, Some(b)) => (vec![whole(EditKind::Added, &parse(b, &as_text(&b.1))?)], 0),
+            (Some(a), None) => (
+                vec![whole(EditKind::Removed, &parse(a, &as_text(&a.1))?)],
+                0,
+            ),
             (None, None) => (Vec::new(), 0),
         };
         return Ok(ComponentDiff::Xml {
@@ -352,11 +356,15 @@ fn by_path(files: &[(String, Vec<u8>)]) -> BTreeMap<&str, &[u8]> {
 }
 
 fn as_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
+    // The strict check is several times faster than the lossy one on valid input.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.into(),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
-fn parse((path, bytes): &(String, Vec<u8>)) -> Result<Element> {
-    Element::parse_bytes(bytes, path)
+fn parse<'a>((path, _): &(String, Vec<u8>), text: &'a str) -> Result<Doc<'a>> {
+    Doc::parse(text, path)
 }
 
 fn xml_edits(
@@ -368,18 +376,25 @@ fn xml_edits(
     if a.1 == b.1 {
         return Ok((Vec::new(), 0));
     }
-    Ok(tree::diff_documents(rules, &parse(a)?, &parse(b)?, options))
+    let (ta, tb) = (as_text(&a.1), as_text(&b.1));
+    Ok(tree::diff_documents(
+        rules,
+        &parse(a, &ta)?,
+        &parse(b, &tb)?,
+        options,
+    ))
 }
 
 /// A whole document added or removed.
-fn whole(kind: EditKind, root: &Element) -> ElementEdit {
-    let text = Some(tree::render(root));
+fn whole(kind: EditKind, doc: &Doc<'_>) -> ElementEdit {
+    let root = doc.root();
+    let text = Some(doc.render(root));
     let (before, after) = match kind {
         EditKind::Removed => (text, None),
         _ => (None, text),
     };
     ElementEdit {
-        path: root.name.clone(),
+        path: doc.name(root).to_owned(),
         kind,
         before,
         after,

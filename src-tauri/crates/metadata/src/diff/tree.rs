@@ -5,20 +5,21 @@
 //! 1. the registry declares the collection with a key (`fieldPermissions` by `field`): by key;
 //! 2. every entry has a unique identity (a `fullName`, `name`, `field`, `label`, ... child,
 //!    the text of a leaf, or a `name` attribute): by that identity;
-//! 3. otherwise by position, aligning equal entries with an LCS (`similar`), pairing the
-//!    remaining entries of a replaced region by identity or position, and recognising
-//!    entries that only moved.
+//! 3. otherwise by position, aligning equal entries with an LCS (`similar`, on the content
+//!    hashes of [`super::dom`]), pairing the remaining entries of a replaced region by
+//!    identity or position, and recognising entries that only moved.
 //!
 //! Matched entries that changed place give one [`EditKind::Reordered`] edit per collection,
 //! shown when the registry marks the collection as ordered, counted as hidden otherwise.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
+use super::dom::{Doc, FastMap, FastSet, Id};
 use super::{DiffOptions, EditKind, ElementEdit};
 use crate::registry;
-use crate::xml::Element;
 
 /// Child elements whose text identifies an entry of an undeclared repeated element.
 const ID_CHILDREN: &[&str] = &[
@@ -92,75 +93,69 @@ impl Rules {
     }
 }
 
-/// Edits turning `a` into `b`, and the number of hidden reorderings.
+/// Edits turning document `a` into `b`, and the number of hidden reorderings.
 pub(crate) fn diff_documents(
     rules: &Rules,
-    a: &Element,
-    b: &Element,
+    a: &Doc<'_>,
+    b: &Doc<'_>,
     options: &DiffOptions,
 ) -> (Vec<ElementEdit>, usize) {
     let mut d = Differ {
         rules,
+        a,
+        b,
         show_reordered: options.show_reordered,
         edits: Vec::new(),
         hidden: 0,
     };
-    if a.name == b.name {
-        d.element(a, b, "", "");
+    let (ra, rb) = (a.root(), b.root());
+    if a.name(ra) == b.name(rb) {
+        d.element(ra, rb, "", "");
     } else {
-        d.push(&a.name, EditKind::Changed, Some(render(a)), Some(render(b)));
+        let (before, after) = (a.render(ra), b.render(rb));
+        d.push(a.name(ra), EditKind::Changed, Some(before), Some(after));
     }
     (d.edits, d.hidden)
 }
 
-/// An element as text for `before`/`after`: a leaf's trimmed text, else an XML fragment.
-pub(crate) fn render(e: &Element) -> String {
-    if e.is_leaf() && e.attrs.is_empty() {
-        return e.text().trim().to_owned();
-    }
-    let doc = e.to_document();
-    doc.split_once('\n')
-        .map_or(doc.as_str(), |(_, rest)| rest)
-        .trim_end()
-        .to_owned()
-}
-
-struct Differ<'r> {
+struct Differ<'r, 'd, 'a, 'b> {
     rules: &'r Rules,
+    a: &'d Doc<'a>,
+    b: &'d Doc<'b>,
     show_reordered: bool,
     edits: Vec<ElementEdit>,
     hidden: usize,
 }
 
 /// One entry of a repeated element on either or both sides.
-struct Pair {
+struct Pair<'d> {
     before: Option<usize>,
     after: Option<usize>,
     /// Key or identity; `None` when the entry is known by position only.
-    id: Option<String>,
+    id: Option<Cow<'d, str>>,
 }
 
-impl Pair {
+impl Pair<'_> {
     /// The bracketed label in paths: the key, else the 1-based position on the newer side.
-    fn label(&self) -> String {
+    fn label(&self) -> Cow<'_, str> {
         match (&self.id, self.after.or(self.before)) {
-            (Some(id), _) => id.clone(),
-            (None, Some(pos)) => format!("#{}", pos + 1),
-            (None, None) => String::new(),
+            (Some(id), _) => Cow::Borrowed(id),
+            (None, Some(pos)) => Cow::Owned(format!("#{}", pos + 1)),
+            (None, None) => Cow::Borrowed(""),
         }
     }
 
     /// The label in reorder lists: positions refer to the old side so moves read naturally.
     fn order_label(&self) -> String {
         match (&self.id, self.before) {
-            (Some(id), _) => id.clone(),
+            (Some(id), _) => id.to_string(),
             (None, Some(pos)) => format!("#{}", pos + 1),
             (None, None) => String::new(),
         }
     }
 }
 
-impl Differ<'_> {
+impl<'d> Differ<'_, 'd, '_, '_> {
     fn push(&mut self, path: &str, kind: EditKind, before: Option<String>, after: Option<String>) {
         self.edits.push(ElementEdit {
             path: path.to_owned(),
@@ -170,30 +165,31 @@ impl Differ<'_> {
         });
     }
 
-    fn element(&mut self, a: &Element, b: &Element, display: &str, schema: &str) {
-        if a == b {
+    fn element(&mut self, a: Id, b: Id, display: &str, schema: &str) {
+        if self.a.same(a, self.b, b) {
             return;
         }
-        let here = if display.is_empty() { &a.name } else { display };
-        self.attributes(a, b, here);
-        match (a.is_leaf(), b.is_leaf()) {
-            (true, true) => {
-                let (ta, tb) = (a.text(), b.text());
-                if ta.trim() != tb.trim() {
-                    let (ta, tb) = (ta.trim().to_owned(), tb.trim().to_owned());
-                    self.push(here, EditKind::Changed, Some(ta), Some(tb));
-                }
-                return;
+        let (na, nb) = (self.a.node(a), self.b.node(b));
+        let here = if display.is_empty() {
+            &*na.name
+        } else {
+            display
+        };
+        self.attributes(&na.attrs, &nb.attrs, here);
+        if na.is_leaf() && nb.is_leaf() {
+            if na.text() != nb.text() {
+                let (ta, tb) = (na.text().to_owned(), nb.text().to_owned());
+                self.push(here, EditKind::Changed, Some(ta), Some(tb));
             }
-            (true, false) | (false, true) => {
-                self.push(here, EditKind::Changed, Some(render(a)), Some(render(b)));
-                return;
-            }
-            (false, false) => {}
+            return;
         }
-        let (ta, tb) = (a.text(), b.text());
-        if ta.trim() != tb.trim() {
-            let (ta, tb) = (ta.trim().to_owned(), tb.trim().to_owned());
+        if na.is_leaf() || nb.is_leaf() {
+            let (ra, rb) = (self.a.render(a), self.b.render(b));
+            self.push(here, EditKind::Changed, Some(ra), Some(rb));
+            return;
+        }
+        if na.text() != nb.text() {
+            let (ta, tb) = (na.text().to_owned(), nb.text().to_owned());
             self.push(
                 &format!("{here}#text"),
                 EditKind::Changed,
@@ -201,105 +197,123 @@ impl Differ<'_> {
                 Some(tb),
             );
         }
-        let mut names: Vec<&str> = Vec::new();
-        let mut groups: HashMap<&str, (Vec<&Element>, Vec<&Element>)> = HashMap::new();
-        for (side, parent) in [(0, a), (1, b)] {
-            for e in parent.elements() {
-                let entry = groups.entry(e.name.as_str()).or_insert_with(|| {
-                    names.push(e.name.as_str());
-                    (Vec::new(), Vec::new())
-                });
-                if side == 0 {
-                    entry.0.push(e);
-                } else {
-                    entry.1.push(e);
+        // Children grouped by name, in order of first appearance. Siblings of one name are
+        // usually adjacent, so the last group is tried before the map.
+        let mut groups: Vec<(&'d str, Vec<Id>, Vec<Id>)> = Vec::new();
+        let mut index: FastMap<&'d str, usize> = FastMap::default();
+        let (da, db): (&'d Doc<'_>, &'d Doc<'_>) = (self.a, self.b);
+        for (side, doc, parent) in [(0, da, a), (1, db, b)] {
+            let mut last = usize::MAX;
+            for &c in &doc.node(parent).children {
+                let name = doc.name(c);
+                if groups.get(last).is_none_or(|g| g.0 != name) {
+                    last = *index.entry(name).or_insert_with(|| {
+                        groups.push((name, Vec::new(), Vec::new()));
+                        groups.len() - 1
+                    });
                 }
+                let g = &mut groups[last];
+                if side == 0 { g.1.push(c) } else { g.2.push(c) }
             }
         }
-        for name in names {
-            if let Some((xs, ys)) = groups.remove(name) {
-                self.group(name, &xs, &ys, display, schema);
-            }
+        for (name, xs, ys) in groups {
+            self.group(name, &xs, &ys, display, schema);
         }
     }
 
-    fn attributes(&mut self, a: &Element, b: &Element, here: &str) {
-        if a.attrs == b.attrs {
+    fn attributes(&mut self, a: &[(String, String)], b: &[(String, String)], here: &str) {
+        if a == b {
             return;
         }
-        let relevant = |e: &Element| -> BTreeMap<String, String> {
-            e.attrs
-                .iter()
-                .filter(|(k, _)| k != "xmlns" && !k.starts_with("xmlns:"))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        };
-        let (mut xa, xb) = (relevant(a), relevant(b));
-        for (k, vb) in xb {
+        let mut old: BTreeMap<&str, &str> =
+            a.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let new: BTreeMap<&str, &str> = b.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        for (k, vb) in new {
             let path = format!("{here}@{k}");
-            match xa.remove(&k) {
+            match old.remove(k) {
                 Some(va) if va == vb => {}
-                Some(va) => self.push(&path, EditKind::Changed, Some(va), Some(vb)),
-                None => self.push(&path, EditKind::Added, None, Some(vb)),
+                Some(va) => self.push(&path, EditKind::Changed, Some(va.into()), Some(vb.into())),
+                None => self.push(&path, EditKind::Added, None, Some(vb.into())),
             }
         }
-        for (k, va) in xa {
-            self.push(&format!("{here}@{k}"), EditKind::Removed, Some(va), None);
+        for (k, va) in old {
+            self.push(
+                &format!("{here}@{k}"),
+                EditKind::Removed,
+                Some(va.into()),
+                None,
+            );
         }
     }
 
     /// All children named `name` of two matched parents.
-    fn group(&mut self, name: &str, xs: &[&Element], ys: &[&Element], display: &str, schema: &str) {
+    fn group(&mut self, name: &str, xs: &[Id], ys: &[Id], display: &str, schema: &str) {
         let schema = join(schema, name, '/');
         let display = join(display, name, '.');
+        let (da, db): (&'d Doc<'_>, &'d Doc<'_>) = (self.a, self.b);
         let rule = self.rules.get(&schema);
         let ordered = rule.is_some_and(|r| r.ordered);
         let pairs = match rule {
-            Some(r) if !r.key.is_empty() => {
-                let key_of = |e: &&Element| declared_key(e, r.key);
-                match_by_keys(
-                    with_occurrence(xs.iter().map(key_of)),
-                    with_occurrence(ys.iter().map(key_of)),
-                )
-            }
+            Some(r) if !r.key.is_empty() => match_declared(
+                xs.iter().map(|&x| declared_key(da, x, r.key)).collect(),
+                ys.iter().map(|&y| declared_key(db, y, r.key)).collect(),
+            ),
             None if xs.len() <= 1 && ys.len() <= 1 => {
                 match (xs.first(), ys.first()) {
-                    (Some(a), Some(b)) => self.element(a, b, &display, &schema),
-                    (Some(a), None) => {
-                        self.push(&display, EditKind::Removed, Some(render(a)), None)
+                    (Some(&a), Some(&b)) => self.element(a, b, &display, &schema),
+                    (Some(&a), None) => {
+                        self.push(&display, EditKind::Removed, Some(da.render(a)), None)
                     }
-                    (None, Some(b)) => self.push(&display, EditKind::Added, None, Some(render(b))),
+                    (None, Some(&b)) => {
+                        self.push(&display, EditKind::Added, None, Some(db.render(b)))
+                    }
                     (None, None) => {}
                 }
                 return;
             }
-            _ => match_list(xs, ys),
+            _ => match_list(da, xs, db, ys),
         };
         self.emit(pairs, xs, ys, &display, &schema, ordered);
     }
 
     fn emit(
         &mut self,
-        mut pairs: Vec<Pair>,
-        xs: &[&Element],
-        ys: &[&Element],
+        pairs: Vec<Pair<'d>>,
+        xs: &[Id],
+        ys: &[Id],
         display: &str,
         schema: &str,
         ordered: bool,
     ) {
+        // Only entries that differ produce edits; sets list them by key, lists in order.
+        let mut differing: Vec<&Pair<'_>> = pairs
+            .iter()
+            .filter(|p| match (p.before, p.after) {
+                (Some(i), Some(j)) => !self.a.same(xs[i], self.b, ys[j]),
+                _ => true,
+            })
+            .collect();
         if !ordered {
-            pairs.sort_by(|p, q| p.id.cmp(&q.id).then(p.before.cmp(&q.before)));
+            differing.sort_by(|p, q| p.id.cmp(&q.id).then(p.before.cmp(&q.before)));
         }
-        for p in &pairs {
-            let path = format!("{display}[{}]", p.label());
+        for p in differing {
             match (p.before, p.after) {
-                (Some(i), Some(j)) => self.element(xs[i], ys[j], &path, schema),
-                (Some(i), None) => self.push(&path, EditKind::Removed, Some(render(xs[i])), None),
-                (None, Some(j)) => self.push(&path, EditKind::Added, None, Some(render(ys[j]))),
+                (Some(i), Some(j)) => {
+                    let path = format!("{display}[{}]", p.label());
+                    self.element(xs[i], ys[j], &path, schema);
+                }
+                (Some(i), None) => {
+                    let path = format!("{display}[{}]", p.label());
+                    self.push(&path, EditKind::Removed, Some(self.a.render(xs[i])), None);
+                }
+                (None, Some(j)) => {
+                    let path = format!("{display}[{}]", p.label());
+                    self.push(&path, EditKind::Added, None, Some(self.b.render(ys[j])));
+                }
                 (None, None) => {}
             }
         }
-        let mut matched: Vec<&Pair> = pairs
+        let mut matched: Vec<&Pair<'_>> = pairs
             .iter()
             .filter(|p| p.before.is_some() && p.after.is_some())
             .collect();
@@ -327,48 +341,112 @@ fn join(base: &str, name: &str, sep: char) -> String {
 }
 
 /// The registry key of an entry: its key children's texts, joined by ", " (empty ones left out).
-fn declared_key(e: &Element, key: &[&str]) -> String {
-    let parts: Vec<String> = key
+fn declared_key<'d>(doc: &'d Doc<'_>, id: Id, key: &[&str]) -> Cow<'d, str> {
+    let mut parts = key
         .iter()
-        .filter_map(|k| e.child_text(k))
-        .filter(|t| !t.is_empty())
-        .collect();
-    if parts.is_empty() {
-        "(none)".to_owned()
-    } else {
-        parts.join(", ")
+        .filter_map(|k| doc.child_text(id, k))
+        .filter(|t| !t.is_empty());
+    match (parts.next(), parts.next()) {
+        (None, _) => Cow::Borrowed("(none)"),
+        (Some(only), None) => Cow::Borrowed(only),
+        (Some(first), Some(second)) => {
+            let mut joined = format!("{first}, {second}");
+            for p in parts {
+                joined.push_str(", ");
+                joined.push_str(p);
+            }
+            Cow::Owned(joined)
+        }
     }
 }
 
 /// Makes keys unique by suffixing repeats (`X`, `X#2`, ...), so duplicates still pair up.
-fn with_occurrence(keys: impl Iterator<Item = String>) -> Vec<String> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    keys.map(|k| {
-        let n = seen.entry(k.clone()).or_insert(0);
-        *n += 1;
-        if *n == 1 { k } else { format!("{k}#{n}") }
-    })
-    .collect()
+fn with_occurrence<'d>(keys: impl Iterator<Item = Cow<'d, str>>) -> Vec<Cow<'d, str>> {
+    let keys: Vec<Cow<'d, str>> = keys.collect();
+    let mut seen: FastMap<&str, usize> =
+        FastMap::with_capacity_and_hasher(keys.len(), Default::default());
+    let occurrence: Vec<usize> = keys
+        .iter()
+        .map(|k| {
+            let n = seen.entry(k).or_insert(0);
+            *n += 1;
+            *n
+        })
+        .collect();
+    keys.into_iter()
+        .zip(occurrence)
+        .map(|(k, n)| {
+            if n == 1 {
+                k
+            } else {
+                Cow::Owned(format!("{k}#{n}"))
+            }
+        })
+        .collect()
+}
+
+/// Pairs entries by registry key. Keys are nearly always unique; when one repeats, the
+/// n-th occurrences are paired instead.
+fn match_declared<'d>(keys_a: Vec<Cow<'d, str>>, keys_b: Vec<Cow<'d, str>>) -> Vec<Pair<'d>> {
+    match try_match_unique(&keys_a, &keys_b) {
+        Some(matches) => pairs_from(keys_a, keys_b, matches),
+        None => match_by_keys(
+            with_occurrence(keys_a.into_iter()),
+            with_occurrence(keys_b.into_iter()),
+        ),
+    }
+}
+
+/// For each key of `a`, its index in `b`; `None` when a key repeats on either side.
+fn try_match_unique(
+    keys_a: &[Cow<'_, str>],
+    keys_b: &[Cow<'_, str>],
+) -> Option<Vec<Option<usize>>> {
+    let mut index_b: FastMap<&str, usize> =
+        FastMap::with_capacity_and_hasher(keys_b.len(), Default::default());
+    for (j, k) in keys_b.iter().enumerate() {
+        if index_b.insert(k, j).is_some() {
+            return None;
+        }
+    }
+    let mut used = vec![false; keys_b.len()];
+    let mut seen_missing: FastSet<&str> = FastSet::default();
+    let mut matches = Vec::with_capacity(keys_a.len());
+    for k in keys_a {
+        let j = index_b.get(&**k).copied();
+        match j {
+            Some(j) if std::mem::replace(&mut used[j], true) => return None,
+            None if !seen_missing.insert(k) => return None,
+            _ => {}
+        }
+        matches.push(j);
+    }
+    Some(matches)
 }
 
 /// Pairs entries with equal (unique) keys; the rest are removed or added.
-fn match_by_keys(keys_a: Vec<String>, keys_b: Vec<String>) -> Vec<Pair> {
-    let index_b: HashMap<&str, usize> = keys_b
-        .iter()
-        .enumerate()
-        .map(|(j, k)| (k.as_str(), j))
-        .collect();
+fn match_by_keys<'d>(keys_a: Vec<Cow<'d, str>>, keys_b: Vec<Cow<'d, str>>) -> Vec<Pair<'d>> {
+    let index_b: FastMap<&str, usize> = keys_b.iter().enumerate().map(|(j, k)| (&**k, j)).collect();
+    let matches = keys_a.iter().map(|k| index_b.get(&**k).copied()).collect();
+    drop(index_b);
+    pairs_from(keys_a, keys_b, matches)
+}
+
+fn pairs_from<'d>(
+    keys_a: Vec<Cow<'d, str>>,
+    keys_b: Vec<Cow<'d, str>>,
+    matches: Vec<Option<usize>>,
+) -> Vec<Pair<'d>> {
     let mut used = vec![false; keys_b.len()];
     let mut pairs = Vec::with_capacity(keys_a.len().max(keys_b.len()));
-    for (i, k) in keys_a.iter().enumerate() {
-        let after = index_b.get(k.as_str()).copied();
+    for (k, after) in keys_a.into_iter().zip(matches) {
         if let Some(j) = after {
             used[j] = true;
         }
         pairs.push(Pair {
-            before: Some(i),
+            before: Some(pairs.len()),
             after,
-            id: Some(k.clone()),
+            id: Some(k),
         });
     }
     for (j, k) in keys_b.into_iter().enumerate() {
@@ -384,50 +462,54 @@ fn match_by_keys(keys_a: Vec<String>, keys_b: Vec<String>) -> Vec<Pair> {
 }
 
 /// A natural identity of an undeclared entry, if it has one.
-fn identity(e: &Element) -> Option<String> {
-    let from_text = if e.is_leaf() {
-        Some(e.text().trim().to_owned())
+fn identity<'d>(doc: &'d Doc<'_>, id: Id) -> Option<Cow<'d, str>> {
+    let n = doc.node(id);
+    let from_text = if n.is_leaf() {
+        Some(n.text())
     } else {
-        ID_CHILDREN.iter().find_map(|name| {
-            let c = e.child(name).filter(|c| c.is_leaf())?;
-            Some(c.text().trim().to_owned()).filter(|t| !t.is_empty())
-        })
-    };
-    from_text.filter(|t| !t.is_empty()).or_else(|| {
-        ID_ATTRS
+        ID_CHILDREN
             .iter()
-            .find_map(|a| e.attr(a))
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    })
+            .find_map(|name| doc.child_text(id, name).filter(|t| !t.is_empty()))
+    };
+    from_text
+        .filter(|t| !t.is_empty())
+        .or_else(|| {
+            ID_ATTRS
+                .iter()
+                .find_map(|a| doc.attr(id, a))
+                .filter(|v| !v.is_empty())
+        })
+        .map(Cow::Borrowed)
 }
 
-fn all_unique(ids: &[Option<String>]) -> bool {
-    let mut seen = std::collections::HashSet::new();
+fn all_unique(ids: &[Option<Cow<'_, str>>]) -> bool {
+    let mut seen = FastSet::with_capacity_and_hasher(ids.len(), Default::default());
     ids.iter()
-        .all(|id| id.as_ref().is_some_and(|id| seen.insert(id)))
+        .all(|id| id.as_ref().is_some_and(|id| seen.insert(&**id)))
 }
 
 /// Matches entries without a declared key (see the module documentation).
-fn match_list(xs: &[&Element], ys: &[&Element]) -> Vec<Pair> {
-    let ids_a: Vec<Option<String>> = xs.iter().map(|e| identity(e)).collect();
-    let ids_b: Vec<Option<String>> = ys.iter().map(|e| identity(e)).collect();
+fn match_list<'d>(da: &'d Doc<'_>, xs: &[Id], db: &'d Doc<'_>, ys: &[Id]) -> Vec<Pair<'d>> {
+    let ids_a: Vec<Option<Cow<'d, str>>> = xs.iter().map(|&x| identity(da, x)).collect();
+    let ids_b: Vec<Option<Cow<'d, str>>> = ys.iter().map(|&y| identity(db, y)).collect();
     if all_unique(&ids_a) && all_unique(&ids_b) {
         return match_by_keys(
             ids_a.into_iter().flatten().collect(),
             ids_b.into_iter().flatten().collect(),
         );
     }
-    let canon_a: Vec<String> = xs.iter().map(|e| e.canonical()).collect();
-    let canon_b: Vec<String> = ys.iter().map(|e| e.canonical()).collect();
-    let mut pairs = Vec::new();
-    let (mut loose_a, mut loose_b) = (Vec::new(), Vec::new());
+    let hash_a: Vec<u64> = xs.iter().map(|&x| da.node(x).hash).collect();
+    let hash_b: Vec<u64> = ys.iter().map(|&y| db.node(y).hash).collect();
+    let same = |i: usize, j: usize| hash_a[i] == hash_b[j] && da.same(xs[i], db, ys[j]);
+    let same_id = |i: usize, j: usize| ids_a[i].is_some() && ids_a[i] == ids_b[j];
     let pair = |i: usize, j: usize| Pair {
         before: Some(i),
         after: Some(j),
         id: ids_b[j].clone(),
     };
-    for op in capture_diff_slices(Algorithm::Myers, &canon_a, &canon_b) {
+    let mut pairs = Vec::new();
+    let (mut loose_a, mut loose_b) = (Vec::new(), Vec::new());
+    for op in capture_diff_slices(Algorithm::Myers, &hash_a, &hash_b) {
         let (tag, old, new) = op.as_tag_tuple();
         match tag {
             DiffTag::Equal => pairs.extend(old.zip(new).map(|(i, j)| pair(i, j))),
@@ -438,13 +520,10 @@ fn match_list(xs: &[&Element], ys: &[&Element]) -> Vec<Pair> {
                 let mut rest_b: Vec<usize> = new.collect();
                 let mut anonymous_a = Vec::new();
                 for i in old {
-                    let same = ids_a[i]
-                        .as_ref()
-                        .and_then(|id| rest_b.iter().position(|&j| ids_b[j].as_ref() == Some(id)));
-                    match (same, &ids_a[i]) {
-                        (Some(pos), _) => pairs.push(pair(i, rest_b.remove(pos))),
-                        (None, None) => anonymous_a.push(i),
-                        (None, Some(_)) => loose_a.push(i),
+                    match rest_b.iter().position(|&j| same_id(i, j)) {
+                        Some(pos) => pairs.push(pair(i, rest_b.remove(pos))),
+                        None if ids_a[i].is_none() => anonymous_a.push(i),
+                        None => loose_a.push(i),
                     }
                 }
                 let (anonymous_b, named_b): (Vec<usize>, Vec<usize>) =
@@ -458,16 +537,15 @@ fn match_list(xs: &[&Element], ys: &[&Element]) -> Vec<Pair> {
         }
     }
     // Entries that moved: identical content, or the same identity, elsewhere in the list.
-    let mut unmatched_b: Vec<Option<usize>> = loose_b.iter().copied().map(Some).collect();
+    let mut unmatched_b: Vec<Option<usize>> = loose_b.into_iter().map(Some).collect();
     for i in loose_a {
         let found = unmatched_b
             .iter()
-            .position(|j| j.is_some_and(|j| canon_b[j] == canon_a[i]))
+            .position(|j| j.is_some_and(|j| same(i, j)))
             .or_else(|| {
-                let id = ids_a[i].as_ref()?;
                 unmatched_b
                     .iter()
-                    .position(|j| j.is_some_and(|j| ids_b[j].as_ref() == Some(id)))
+                    .position(|j| j.is_some_and(|j| same_id(i, j)))
             });
         match found.and_then(|pos| unmatched_b[pos].take()) {
             Some(j) => pairs.push(pair(i, j)),
