@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use orgfleet_engine::drift_report::{ReviewDetails, to_csv, to_html};
+use orgfleet_engine::drift_report::{to_csv, to_html};
 use orgfleet_engine::{
     CellState, ChangeKind, DriftReport, DriftRuleKind, DriftSide, Engine, Error, NewDriftRule,
     StoreError,
@@ -145,7 +145,8 @@ pub fn run(engine: &Engine, args: DriftArgs, out: &mut impl Write) -> Result<Exi
                 eprintln!("CSV written to {}", path.display());
             }
             if let Some(path) = &args.html {
-                write_file(path, to_html(&report, &ReviewDetails::new()).as_bytes())?;
+                let details = engine.review_details(&report)?;
+                write_file(path, to_html(&report, &details).as_bytes())?;
                 eprintln!("HTML report written to {}", path.display());
             }
             Ok(if report.is_empty() {

@@ -105,6 +105,10 @@ fn drift_exit_codes_and_exports() {
         assert!(!page.contains(asset), "the HTML report refers to {asset}");
     }
     assert!(page.contains("Property__c.Title__c"));
+    assert!(
+        page.contains("<pre>") && page.contains("@@ -"),
+        "no code hunks in the report"
+    );
     let rows = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(rows.lines().count(), 34);
 

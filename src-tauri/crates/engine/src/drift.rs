@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::Engine;
+use crate::drift_detail::semantic_summary;
 use crate::drift_rules::{Rules, equal_without};
 use crate::drift_side::{FileList, Loaded, SideInfo};
 use crate::error::Result;
@@ -333,7 +334,13 @@ impl Comparison<'_> {
             full_name: full_name.to_owned(),
             change: kind,
             risks,
-            summary: summary(kind, left, right),
+            summary: match (kind, left, right) {
+                (ChangeKind::Changed, Some(l), Some(r)) => {
+                    semantic_summary(type_name, full_name, l, r)
+                        .unwrap_or_else(|| summary(kind, left, right))
+                }
+                _ => summary(kind, left, right),
+            },
         });
     }
 
@@ -403,7 +410,7 @@ impl Comparison<'_> {
             }
             let as_files = |m: &BTreeMap<(String, String), Vec<u8>>| {
                 m.get(key)
-                    .map(|b| vec![(format!("{child_type}/{child_name}.xml"), b.clone())])
+                    .map(|b| vec![child_file(child_type, child_name, b)])
             };
             let (l, r) = (as_files(&lk), as_files(&rk));
             self.record(child_type, child_name, kind, l.as_ref(), r.as_ref());
@@ -425,7 +432,7 @@ impl Comparison<'_> {
 
 /// A parent's children ((type, name) → the child's element as a document) and the parent's
 /// files without them.
-fn split_children(
+pub(crate) fn split_children(
     type_name: &str,
     full_name: &str,
     files: &FileList,
@@ -456,6 +463,11 @@ fn split_children(
         rest.push((path.clone(), root.to_document().into_bytes()));
     }
     (children, rest)
+}
+
+/// A child component as one file (its element as a document), for diffs and ignore rules.
+pub(crate) fn child_file(type_name: &str, full_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    (format!("{type_name}/{full_name}.xml"), bytes.to_vec())
 }
 
 /// The fieldPermissions entries of a profile or permission set, canonical and sorted.

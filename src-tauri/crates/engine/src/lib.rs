@@ -8,6 +8,7 @@
 pub mod connect;
 pub mod connect_request;
 pub mod drift;
+mod drift_detail;
 pub mod drift_matrix;
 pub mod drift_report;
 pub mod drift_rules;

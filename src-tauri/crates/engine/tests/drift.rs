@@ -123,6 +123,44 @@ fn dreamhouse_versions_give_exactly_the_readme_changes() {
             .is_empty()
     );
 
+    // Semantic detail and summaries from orgfleet_metadata::diff.
+    assert!(
+        permset.summary.contains("'Property__c.Title__c' removed"),
+        "{}",
+        permset.summary
+    );
+    let detail = engine
+        .compare_detail(
+            DriftSide::snapshot(a.id),
+            DriftSide::snapshot(b.id),
+            "PermissionSet",
+            "dreamhouse",
+        )
+        .unwrap();
+    let edits: Vec<String> = detail.edits().iter().map(|e| e.to_string()).collect();
+    assert!(
+        edits
+            .iter()
+            .any(|e| e.contains("Property__c.Title__c") && e.contains("removed")),
+        "{edits:?}"
+    );
+    assert!(
+        edits.iter().any(|e| e.contains("Property__c.Name")),
+        "{edits:?}"
+    );
+    let field = engine
+        .compare_detail(
+            DriftSide::snapshot(a.id),
+            DriftSide::folder(&new),
+            "CustomField",
+            "Property__c.Title__c",
+        )
+        .unwrap();
+    assert!(!field.is_empty());
+    let details = engine.review_details(&report).unwrap();
+    let class = &details[&("ApexClass".to_owned(), "PropertyController".to_owned())];
+    assert!(class.iter().any(|l| l.starts_with("@@ ")), "{class:?}");
+
     // A project folder compares exactly like its imported snapshot.
     let from_folder = engine
         .compare(DriftSide::folder(&old), DriftSide::folder(&new))
