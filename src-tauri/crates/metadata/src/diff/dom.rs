@@ -253,22 +253,22 @@ fn finish(nodes: &mut [Node<'_>], id: Id) {
         Cow::Owned(_) => {}
     }
     let n = &nodes[id as usize];
+    // Each write ends with its length, so name and text need no separator.
     let mut h = Fnv::new();
     h.write(n.name.as_bytes());
-    h.write(&[0xff]);
     h.write(n.text().as_bytes());
-    h.write(&[0xfe]);
-    // Attributes in any order hash the same.
-    let attrs = n.attrs.iter().fold(0u64, |acc, (k, v)| {
-        let mut a = Fnv::new();
-        a.write(k.as_bytes());
-        a.write(&[0xfd]);
-        a.write(v.as_bytes());
-        acc.wrapping_add(a.0)
-    });
-    h.write(&attrs.to_le_bytes());
+    if !n.attrs.is_empty() {
+        // Attributes in any order hash the same.
+        let attrs = n.attrs.iter().fold(0u64, |acc, (k, v)| {
+            let mut a = Fnv::new();
+            a.write(k.as_bytes());
+            a.write(v.as_bytes());
+            acc.wrapping_add(a.0)
+        });
+        h.mix(attrs);
+    }
     for &c in &n.children {
-        h.write(&nodes[c as usize].hash.to_le_bytes());
+        h.mix(nodes[c as usize].hash);
     }
     nodes[id as usize].hash = h.0;
 }
@@ -321,7 +321,7 @@ impl Fnv {
         Self(0xcbf2_9ce4_8422_2325)
     }
 
-    fn mix(&mut self, word: u64) {
+    pub fn mix(&mut self, word: u64) {
         self.0 = (self.0 ^ word)
             .wrapping_mul(0x9e37_79b9_7f4a_7c15)
             .rotate_left(29);
@@ -334,11 +334,11 @@ impl Fnv {
             word.copy_from_slice(c);
             self.mix(u64::from_le_bytes(word));
         }
+        // The tail (0-7 bytes) shares its word with the length, so "ab" and "ab\0" differ.
         let rest = chunks.remainder();
         let mut word = [0u8; 8];
         word[..rest.len()].copy_from_slice(rest);
-        self.mix(u64::from_le_bytes(word));
-        self.mix(bytes.len() as u64);
+        self.mix(u64::from_le_bytes(word) ^ (bytes.len() as u64).rotate_right(8));
     }
 }
 

@@ -313,6 +313,9 @@ pub fn diff_component(
     Ok(ComponentDiff::Code { files })
 }
 
+/// Combined size above which the two sides of an XML diff are parsed on two threads.
+const PARALLEL_PARSE_BYTES: usize = 512 * 1024;
+
 /// One file of a component: (mdapi path, content).
 type NamedFile = (String, Vec<u8>);
 
@@ -325,27 +328,27 @@ enum Kind {
 }
 
 fn classify(ty: Option<&MetadataType>, path: &str, bytes: &[u8]) -> Kind {
+    // XML by name needs no scan of the content (a 5 MB profile is read once, by the parser).
+    let main_xml = ty.is_some_and(|t| {
+        matches!(t.layout, Layout::Plain | Layout::Decomposed)
+            && t.suffix
+                .is_some_and(|s| path.rsplit_once('.').is_some_and(|(_, ext)| ext == s))
+    });
+    if path.ends_with(".xml") || main_xml {
+        return Kind::Xml;
+    }
     let text = std::str::from_utf8(bytes)
         .ok()
         .filter(|t| !t.contains('\0'));
     let Some(text) = text else {
         return Kind::Binary;
     };
-    let main_xml = ty.is_some_and(|t| {
-        matches!(t.layout, Layout::Plain | Layout::Decomposed)
-            && t.suffix
-                .is_some_and(|s| path.rsplit_once('.').is_some_and(|(_, ext)| ext == s))
-    });
     let sniffed = ty.is_none()
         && text
             .trim_start_matches('\u{feff}')
             .trim_start()
             .starts_with("<?xml");
-    if path.ends_with(".xml") || main_xml || sniffed {
-        Kind::Xml
-    } else {
-        Kind::Text
-    }
+    if sniffed { Kind::Xml } else { Kind::Text }
 }
 
 fn by_path(files: &[(String, Vec<u8>)]) -> BTreeMap<&str, &[u8]> {
@@ -377,12 +380,18 @@ fn xml_edits(
         return Ok((Vec::new(), 0));
     }
     let (ta, tb) = (as_text(&a.1), as_text(&b.1));
-    Ok(tree::diff_documents(
-        rules,
-        &parse(a, &ta)?,
-        &parse(b, &tb)?,
-        options,
-    ))
+    // Large documents are parsed side by side: parsing is most of the work.
+    let (da, db) = if ta.len() + tb.len() > PARALLEL_PARSE_BYTES {
+        std::thread::scope(|scope| {
+            let left = scope.spawn(|| parse(a, &ta));
+            let right = parse(b, &tb);
+            let left = left.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (left, right)
+        })
+    } else {
+        (parse(a, &ta), parse(b, &tb))
+    };
+    Ok(tree::diff_documents(rules, &da?, &db?, options))
 }
 
 /// A whole document added or removed.
