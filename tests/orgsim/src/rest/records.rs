@@ -118,6 +118,54 @@ fn check_write(
     Ok(desc.name)
 }
 
+/// Standard objects whose Name field must be given on create.
+const NAME_REQUIRED: &[&str] = &[
+    "Account",
+    "Opportunity",
+    "Campaign",
+    "Product2",
+    "Pricebook2",
+];
+
+/// A create that leaves out required fields fails as Salesforce does:
+/// `REQUIRED_FIELD_MISSING`, "Required fields are missing: [Name]". Required are the Name of
+/// the standard objects above and of custom objects with a Text name field, and custom
+/// fields declared `<required>true</required>`.
+fn missing_required(org: &Org, sobject: &str, fields: &Map<String, Value>) -> Option<RecordError> {
+    let desc = sobjects::describe::describe_declared(org, sobject)?;
+    let given = |name: &str| {
+        fields
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_null())
+    };
+    let text_name = org
+        .metadata
+        .iter()
+        .find(|(k, _)| k.type_name == "CustomObject" && k.full_name == desc.name)
+        .and_then(|(_, c)| c.files.values().next())
+        .and_then(|xml| std::str::from_utf8(xml).ok())
+        .and_then(|xml| xml.split("<nameField>").nth(1))
+        .is_some_and(|name_field| name_field.contains("<type>Text</type>"));
+    let mut missing: Vec<&str> = Vec::new();
+    if (NAME_REQUIRED.contains(&desc.name.as_str()) || text_name) && !given("Name") {
+        missing.push("Name");
+    }
+    missing.extend(
+        desc.fields
+            .iter()
+            .filter(|f| f.custom && !f.nillable && f.createable && f.field_type != "boolean")
+            .filter(|f| !given(&f.name))
+            .map(|f| f.name.as_str()),
+    );
+    (!missing.is_empty()).then(|| {
+        RecordError::new(
+            StatusCode::BAD_REQUEST,
+            "REQUIRED_FIELD_MISSING",
+            format!("Required fields are missing: [{}]", missing.join(", ")),
+        )
+    })
+}
+
 /// `Foo__c`, `My_Thing__c`: a well-formed custom object API name.
 fn is_custom_name(name: &str) -> bool {
     name.strip_suffix("__c").is_some_and(|base| {
@@ -240,7 +288,10 @@ async fn create(
         Err(e) => return e,
     };
     match sim.with_org_mut(&scope.org_id, |org| {
-        insert_record(org, &sobject, &fields, &session.user_id)
+        match missing_required(org, &sobject, &fields) {
+            Some(e) => Err(e),
+            None => insert_record(org, &sobject, &fields, &session.user_id),
+        }
     }) {
         Ok(Ok(id)) => (
             StatusCode::CREATED,

@@ -59,6 +59,22 @@ fn user_ref(id: &str, name: &str) -> Value {
     json!({"attributes": attributes("User", id), "Name": name})
 }
 
+/// The parent User of a lookup (`CreatedBy`, `Owner`, ...) with the fields queries reach
+/// through it (`CreatedBy.Username`); falls back to `name` for users the org no longer has.
+fn user_ref_in(org: &Org, id: &str, name: &str) -> Value {
+    match org.user_by_id(id) {
+        Some(u) => json!({
+            "attributes": attributes("User", id),
+            "Id": u.id,
+            "Name": u.name,
+            "Username": u.username,
+            "Email": u.email,
+            "IsActive": u.is_active,
+        }),
+        None => user_ref(id, name),
+    }
+}
+
 /// The canonical (as-declared) name of `sobject` in this org, matched case-insensitively:
 /// a derived type, a type with records, or a CustomObject in the metadata.
 pub fn canonical_name(org: &Org, sobject: &str) -> Option<String> {
@@ -398,7 +414,7 @@ fn audit_rows(org: &Org) -> Vec<Value> {
                 "Display": e.display,
                 "CreatedDate": rest_datetime(&e.created_date),
                 "CreatedById": e.created_by_id,
-                "CreatedBy": user_ref(&e.created_by_id, &e.created_by_name),
+                "CreatedBy": user_ref_in(org, &e.created_by_id, &e.created_by_name),
                 "DelegateUser": e.delegate_user,
                 "CreatedByContext": null,
                 "CreatedByIssuer": null,
@@ -435,11 +451,7 @@ fn records(org: &Org, sobject: &str) -> Vec<Value> {
                 ("OwnerId", "Owner"),
             ] {
                 if let Some(uid) = by(id_field) {
-                    let name = org
-                        .user_by_id(&uid)
-                        .map(|u| u.name.clone())
-                        .unwrap_or_default();
-                    row.insert(rel.into(), user_ref(&uid, &name));
+                    row.insert(rel.into(), user_ref_in(org, &uid, ""));
                 }
             }
             Value::Object(row)
