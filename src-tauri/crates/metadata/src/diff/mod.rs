@@ -16,6 +16,8 @@
 
 mod dom;
 mod summary;
+#[cfg(test)]
+mod tests;
 mod text;
 mod tree;
 
