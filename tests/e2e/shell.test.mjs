@@ -22,7 +22,7 @@ test("a store check runs to 100% in Activity", async () => {
     await start.click();
     const done = await app.wait(
       until.elementLocated(By.xpath("//article[.//span[@data-testid='job-status' and text()='Done']]")),
-      20_000,
+      60_000,
     );
     const progress = await done.findElement(By.css("[data-testid='job-progress']"));
     assert.equal(await progress.getAttribute("data-percent"), "100");

@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tests/scripts/setup.sh
-npx tauri build --bundles deb --ci
+ui/node_modules/.bin/tauri build --bundles deb --ci
 ls -1 target/release/bundle/deb/*.deb

@@ -12,7 +12,7 @@ if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
 fi
 
 echo "==> building the app, the CLI and orgsim (the first build takes a few minutes)"
-npx tauri build --debug --no-bundle --ci >/dev/null
+ui/node_modules/.bin/tauri build --debug --no-bundle --ci >/dev/null
 cargo build --quiet -p orgsim -p orgfleet-cli
 
 # The demo keeps its data apart from yours; credentials go to a private file in that folder

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Orgfleet's build, tests and demo need on a fresh Debian/Ubuntu machine:
-# system packages (apt, when root or with passwordless sudo; otherwise it stops and lists
-# them), npm packages (npm ci), and, with --driver, tauri-driver into ./.tools.
+# system packages (apt, when root; otherwise it stops and lists them), the npm packages of
+# ui/, tests/e2e and tests/conformance (each exactly as its own lock file says), and, with
+# --driver, tauri-driver into ./.tools.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,12 +40,23 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm ci only when the lock file changed since the last install.
-if ! cmp -s package-lock.json node_modules/.orgfleet-installed-lock 2>/dev/null; then
-  echo "==> npm ci"
-  npm ci --no-audit --no-fund
-  cp package-lock.json node_modules/.orgfleet-installed-lock
-fi
+# Each npm package has its own lock file. `npm install` installs exactly what the lock says
+# (`npm ci` would also do that, but refuses a lock that leaves out other platforms' optional
+# binaries, which this registry does not serve); a lock it had to change fails the setup.
+for pkg in ui tests/e2e tests/conformance; do
+  if ! cmp -s "$pkg/package-lock.json" "$pkg/node_modules/.orgfleet-installed-lock" 2>/dev/null; then
+    echo "==> npm packages of $pkg"
+    cp "$pkg/package-lock.json" "$pkg/.package-lock.before"
+    npm install --prefix "$pkg" --no-audit --no-fund
+    if ! cmp -s "$pkg/package-lock.json" "$pkg/.package-lock.before"; then
+      mv "$pkg/.package-lock.before" "$pkg/package-lock.json"
+      echo "$pkg/package-lock.json is out of date with $pkg/package.json; run npm install in $pkg and commit the lock" >&2
+      exit 1
+    fi
+    rm -f "$pkg/.package-lock.before"
+    cp "$pkg/package-lock.json" "$pkg/node_modules/.orgfleet-installed-lock"
+  fi
+done
 
 if ((want_driver)) && [[ ! -x .tools/bin/tauri-driver ]]; then
   echo "==> installing tauri-driver 2.1.0 into .tools"

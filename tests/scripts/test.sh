@@ -16,7 +16,7 @@ step "cargo fmt --check"
 cargo fmt --all --check
 
 step "build the UI (the app embeds ui/dist at compile time)"
-npm run build --workspace ui
+npm run build --prefix ui
 
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -41,18 +41,18 @@ if [[ -n "$offenders" ]]; then
 fi
 
 step "UI typecheck, lint and unit tests"
-npm run typecheck --workspace ui
-npm run lint --workspace ui
-npm run test --workspace ui
+npm run typecheck --prefix ui
+npm run lint --prefix ui
+npm run test --prefix ui
 
 step "build the app binary, the CLI and orgsim (the e2e tests use all three)"
-npx tauri build --debug --no-bundle --ci
+ui/node_modules/.bin/tauri build --debug --no-bundle --ci
 cargo build --locked -p orgsim -p orgfleet-cli
 
 step "third-party conformance: unmodified jsforce against orgsim"
-npm run test --workspace tests/conformance
+npm run test --prefix tests/conformance
 
 step "real-window end-to-end tests (Xvfb + tauri-driver)"
-xvfb-run -a -s "-screen 0 1280x860x24" npm run test --workspace tests/e2e
+xvfb-run -a -s "-screen 0 1280x860x24" npm run test --prefix tests/e2e
 
 step "all checks passed in $(( $(date +%s) - started )) s"
