@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Engine;
 use crate::error::{Error, Result};
-use crate::snapshot_merge::canonical_files;
+use crate::snapshot_merge::{canonical_files, is_metadata_xml};
+use orgfleet_metadata::xml::Element;
 
 /// The format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -54,6 +55,23 @@ pub fn read_package(path: &Path) -> Result<Package> {
     }
 }
 
+/// An import must not store a file Salesforce would reject: every metadata XML file has to
+/// be well-formed. The error names the file and the position, and nothing is written.
+fn refuse_malformed_xml(pkg: &Package) -> Result<()> {
+    for (id, files) in &pkg.components {
+        for (path, bytes) in files {
+            if is_metadata_xml(&id.type_name, path) {
+                Element::parse_bytes(bytes, path).map_err(|e| {
+                    Error::InvalidInput(format!(
+                        "{path} is not well-formed XML ({e}); fix or remove it and import again — nothing was imported"
+                    ))
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Engine {
     /// Imports an mdapi folder, an mdapi zip or an sfdx project (detected by its
     /// `sfdx-project.json`) as a snapshot. Files no known type claims are not stored and are
@@ -66,6 +84,7 @@ impl Engine {
                 path.display()
             )));
         }
+        refuse_malformed_xml(&pkg)?;
         let mut warnings = Vec::new();
         if !pkg.unclassified.is_empty() {
             let names: Vec<&str> = pkg
