@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Engine;
 use crate::error::{Error, Result};
-use crate::snapshot_merge::{canonical_files, is_metadata_xml};
+use crate::snapshot_merge::{canonical_files, is_metadata_xml, unclassified_warning};
 use orgfleet_metadata::xml::Element;
 
 /// The format of an export.
@@ -85,23 +85,8 @@ impl Engine {
             )));
         }
         refuse_malformed_xml(&pkg)?;
-        let mut warnings = Vec::new();
-        if !pkg.unclassified.is_empty() {
-            let names: Vec<&str> = pkg
-                .unclassified
-                .keys()
-                .take(5)
-                .map(String::as_str)
-                .collect();
-            warnings.push(SnapshotWarning {
-                type_name: String::new(),
-                message: format!(
-                    "{} file(s) of unknown types were not imported (e.g. {})",
-                    pkg.unclassified.len(),
-                    names.join(", ")
-                ),
-            });
-        }
+        let warnings: Vec<SnapshotWarning> =
+            unclassified_warning(&pkg, "imported").into_iter().collect();
         let label = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -215,6 +215,31 @@ impl FragmentSet {
     }
 }
 
+/// The warning for files in a package that no known metadata type claims (they are not
+/// stored): how many, with up to five examples. `what` says where they came from.
+pub fn unclassified_warning(
+    pkg: &orgfleet_metadata::mdapi::Package,
+    what: &str,
+) -> Option<orgfleet_store::snapshots::SnapshotWarning> {
+    if pkg.unclassified.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = pkg
+        .unclassified
+        .keys()
+        .take(5)
+        .map(String::as_str)
+        .collect();
+    Some(orgfleet_store::snapshots::SnapshotWarning {
+        type_name: String::new(),
+        message: format!(
+            "{} {what} file(s) of unknown types were not stored (e.g. {})",
+            pkg.unclassified.len(),
+            names.join(", ")
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

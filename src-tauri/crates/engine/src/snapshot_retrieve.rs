@@ -296,22 +296,12 @@ fn absorb(collected: &mut Collected, result: RetrieveResult) -> Result<(), JobFa
             "Salesforce sent a retrieve zip Orgfleet cannot read: {e}"
         ))
     })?;
-    if !pkg.unclassified.is_empty() {
-        let names: Vec<&str> = pkg
-            .unclassified
-            .keys()
-            .take(5)
-            .map(String::as_str)
-            .collect();
-        collected.warnings.push(warning(
-            "",
-            format!(
-                "{} retrieved file(s) of unknown types were not stored (e.g. {})",
-                pkg.unclassified.len(),
-                names.join(", ")
-            ),
+    collected
+        .warnings
+        .extend(crate::snapshot_merge::unclassified_warning(
+            &pkg,
+            "retrieved",
         ));
-    }
     for (id, files) in pkg.components {
         if PROFILE_TYPES.contains(&id.type_name.as_str()) {
             collected.fragments.add(&id.type_name, &id.full_name, files);
