@@ -96,17 +96,11 @@ pub fn run_soql(sim: &Sim, org_id: &str, soql: &str) -> Result<(Vec<Value>, bool
     let Some(rows) = rows else {
         return Err(soql_error(&crate::soql::SoqlError::invalid_type(&q)));
     };
-    // Unknown columns are INVALID_FIELD, as on Salesforce: the describe's fields plus any the
-    // stored rows carry (records created through the admin API may add ad-hoc fields).
-    let known: Vec<String> = sim
-        .with_org(org_id, |org| crate::sobjects::describe(org, &q.object))
-        .ok()
-        .flatten()
-        .map(|d| d.fields.into_iter().map(|f| f.name).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .chain(rows.iter().flat_map(|r| r.keys().cloned()))
-        .collect();
+    let known = sim
+        .with_org(org_id, |org| {
+            crate::sobjects::queryable_fields(org, &q.object, &rows)
+        })
+        .map_err(|_| crate::auth::invalid_session())?;
     q.validate_fields(&|f| known.iter().any(|k| k.eq_ignore_ascii_case(f)))
         .map_err(|e| soql_error(&e))?;
     let out = crate::soql::execute(&q, &rows).map_err(|e| soql_error(&e))?;

@@ -75,6 +75,18 @@ fn user_ref_in(org: &Org, id: &str, name: &str) -> Value {
     }
 }
 
+/// The field names a query may name on `sobject`: its describe's fields plus any the stored
+/// rows carry (records created through the admin API may hold ad-hoc fields). REST and
+/// Tooling queries answer INVALID_FIELD for anything else, as Salesforce does.
+pub fn queryable_fields(org: &Org, sobject: &str, rows: &[Map<String, Value>]) -> Vec<String> {
+    describe(org, sobject)
+        .map(|d| d.fields.into_iter().map(|f| f.name).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(rows.iter().flat_map(|r| r.keys().cloned()))
+        .collect()
+}
+
 /// The canonical (as-declared) name of `sobject` in this org, matched case-insensitively:
 /// a derived type, a type with records, or a CustomObject in the metadata.
 pub fn canonical_name(org: &Org, sobject: &str) -> Option<String> {

@@ -203,16 +203,12 @@ pub fn run(sim: &Sim, org_id: &str, soql: &str) -> Result<(String, Vec<Value>, b
     };
     let known: Vec<String> = match SCHEMAS.iter().find(|(n, _)| *n == entity) {
         Some((_, fields)) => fields.iter().map(|f| (*f).to_owned()).collect(),
-        // Objects shared with REST: their describe, plus whatever the rows carry.
+        // Objects shared with REST: the same fields a REST query may name.
         None => sim
-            .with_org(org_id, |o| crate::sobjects::describe(o, &entity))
-            .ok()
-            .flatten()
-            .map(|d| d.fields.into_iter().map(|f| f.name).collect::<Vec<_>>())
-            .unwrap_or_default()
-            .into_iter()
-            .chain(rows.iter().flat_map(|r| r.keys().cloned()))
-            .collect(),
+            .with_org(org_id, |o| {
+                crate::sobjects::queryable_fields(o, &entity, &rows)
+            })
+            .unwrap_or_default(),
     };
     q.validate_fields(&|f| known.iter().any(|k| k.eq_ignore_ascii_case(f)))
         .map_err(|e| error(StatusCode::BAD_REQUEST, e.error_code(), e.message()))?;
