@@ -22,6 +22,16 @@ fn main() {
             "snapshot_file",
             "snapshot_export",
             "snapshot_delete",
+            "drift_compare",
+            "drift_component",
+            "drift_matrix",
+            "drift_compare_orgs",
+            "drift_rules_list",
+            "drift_rule_add",
+            "drift_rule_delete",
+            "drift_report_save",
+            "drift_package_xml",
+            "drift_package_xml_save",
         ]),
     ))
     .expect("tauri build script failed");

@@ -6,6 +6,7 @@
 //! (damaged, written by a newer version), to show the user what happened and what to do.
 
 pub mod commands;
+pub mod drift_commands;
 pub mod error;
 pub mod prefs;
 pub mod snapshot_commands;
@@ -45,6 +46,16 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             snapshot_commands::snapshot_file,
             snapshot_commands::snapshot_export,
             snapshot_commands::snapshot_delete,
+            drift_commands::drift_compare,
+            drift_commands::drift_component,
+            drift_commands::drift_matrix,
+            drift_commands::drift_compare_orgs,
+            drift_commands::drift_rules_list,
+            drift_commands::drift_rule_add,
+            drift_commands::drift_rule_delete,
+            drift_commands::drift_report_save,
+            drift_commands::drift_package_xml,
+            drift_commands::drift_package_xml_save,
         ])
 }
 

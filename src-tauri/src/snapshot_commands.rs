@@ -26,7 +26,7 @@ pub struct SnapshotFile {
 }
 
 /// Runs blocking engine work on the blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> orgfleet_engine::Result<T> + Send + 'static,
 ) -> Result<T, IpcError> {
     tauri::async_runtime::spawn_blocking(work)
@@ -87,14 +87,19 @@ pub async fn snapshot_file(
     full_name: String,
 ) -> Result<Vec<SnapshotFile>, IpcError> {
     let files = state.engine()?.snapshot_file(id, &type_name, &full_name)?;
-    Ok(files
+    Ok(to_snapshot_files(files))
+}
+
+/// Component files as the UI shows them: text when they are text.
+pub(crate) fn to_snapshot_files(files: Vec<(String, Vec<u8>)>) -> Vec<SnapshotFile> {
+    files
         .into_iter()
         .map(|(path, bytes)| SnapshotFile {
             size: bytes.len() as u64,
             text: String::from_utf8(bytes).ok().filter(|t| !t.contains('\0')),
             path,
         })
-        .collect())
+        .collect()
 }
 
 /// Writes the snapshot to `dest`; returns the path written.

@@ -4,49 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use orgfleet_app::{AppState, configure};
-use orgfleet_engine::Engine;
-use serde_json::{Value, json};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+mod support;
 
-/// A data directory per test: the database and the preferences file live there.
-fn home(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("orgfleet-app-tests-{}", std::process::id()))
-        .join(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn app(name: &str) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let dir = home(name);
-    let state = AppState::from_engine(Engine::open(&dir.join("db.sqlite3")), dir);
-    let app = configure(mock_builder(), state)
-        .build(tauri::generate_context!())
-        .unwrap();
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    (app, window)
-}
-
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap())
-}
+use serde_json::json;
+use support::{app, app_with_database, home, invoke};
 
 #[test]
 fn store_check_runs_to_completion_and_is_listed() {
@@ -90,13 +51,7 @@ fn a_damaged_store_is_reported_not_crashed_on() {
     let dir = home("damaged");
     let db = dir.join("db.sqlite3");
     std::fs::write(&db, b"not a database at all, just some words ".repeat(200)).unwrap();
-    let state = AppState::from_engine(Engine::open(&db), dir);
-    let app = configure(mock_builder(), state)
-        .build(tauri::generate_context!())
-        .unwrap();
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_app, window) = app_with_database(&db, dir);
     let info = invoke(&window, "app_info", json!({})).unwrap();
     assert_eq!(info["storeError"]["code"], "store_damaged", "{info}");
     let err = invoke(&window, "jobs_list", json!({})).unwrap_err();

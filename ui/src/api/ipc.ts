@@ -18,6 +18,14 @@ import type { ExportFormat } from "../bindings/ExportFormat";
 import type { GcReport } from "../bindings/GcReport";
 import type { SnapshotFile } from "../bindings/SnapshotFile";
 import type { SnapshotRecord } from "../bindings/SnapshotRecord";
+import type { ComponentRef } from "../bindings/ComponentRef";
+import type { DriftComponentView } from "../bindings/DriftComponentView";
+import type { DriftReport } from "../bindings/DriftReport";
+import type { DriftRule } from "../bindings/DriftRule";
+import type { DriftSide } from "../bindings/DriftSide";
+import type { MatrixReport } from "../bindings/MatrixReport";
+import type { NewDriftRule } from "../bindings/NewDriftRule";
+import type { ReportFormat } from "../bindings/ReportFormat";
 
 /** An error from the backend, with the closed set of codes the UI branches on. */
 export class ApiError extends Error {
@@ -85,6 +93,37 @@ export const api = {
   snapshotExport: (id: number, dest: string, format: ExportFormat) =>
     call<string>("snapshot_export", { id, dest, format }),
   snapshotDelete: (id: number) => call<GcReport>("snapshot_delete", { id }),
+  driftCompare: (left: DriftSide, right: DriftSide) =>
+    call<DriftReport>("drift_compare", { left, right }),
+  /** One component's semantic diff and its files on both sides. */
+  driftComponent: (
+    left: DriftSide,
+    right: DriftSide,
+    typeName: string,
+    fullName: string,
+    showReordered: boolean,
+  ) =>
+    call<DriftComponentView>("drift_component", {
+      left,
+      right,
+      typeName,
+      fullName,
+      showReordered,
+    }),
+  driftMatrix: (baseline: DriftSide, snapshotIds: number[]) =>
+    call<MatrixReport>("drift_matrix", { baseline, snapshotIds }),
+  /** Snapshots both orgs afresh and compares them; returns the job id (result: OrgComparison). */
+  driftCompareOrgs: (leftOrgId: number, rightOrgId: number) =>
+    call<number>("drift_compare_orgs", { leftOrgId, rightOrgId }),
+  driftRulesList: () => call<DriftRule[]>("drift_rules_list"),
+  driftRuleAdd: (rule: NewDriftRule) => call<DriftRule>("drift_rule_add", { rule }),
+  driftRuleDelete: (id: number) => call<void>("drift_rule_delete", { id }),
+  driftReportSave: (left: DriftSide, right: DriftSide, format: ReportFormat, dest: string) =>
+    call<string>("drift_report_save", { left, right, format, dest }),
+  driftPackageXml: (components: ComponentRef[], apiVersion: string | null) =>
+    call<string>("drift_package_xml", { components, apiVersion }),
+  driftPackageXmlSave: (components: ComponentRef[], apiVersion: string | null, dest: string) =>
+    call<string>("drift_package_xml_save", { components, apiVersion, dest }),
   sfCliOrgs: () => call<SfCliOrg[]>("sf_cli_orgs"),
   orgCheck: (id: number) => call<OrgRecord>("org_check", { id }),
   orgDisconnect: (id: number, confirmAlias: string | null) =>

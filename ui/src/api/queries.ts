@@ -15,6 +15,10 @@ export const keys = {
   orgs: ["orgs"] as const,
   jobs: ["jobs"] as const,
   prefs: ["prefs"] as const,
+  snapshots: ["snapshots"] as const,
+  driftRules: ["drift-rules"] as const,
+  /** Everything computed from comparisons: invalidated when ignore rules change. */
+  drift: ["drift"] as const,
 };
 
 /** Replaces (or adds) a job in a newest-first list. */
@@ -110,4 +114,31 @@ export function useDisconnectOrg() {
       api.orgDisconnect(id, confirmAlias),
     onSettled: () => client.invalidateQueries({ queryKey: keys.orgs }),
   });
+}
+
+export function useSnapshots() {
+  return useQuery({ queryKey: keys.snapshots, queryFn: api.snapshotsList });
+}
+
+export function useDriftRules() {
+  return useQuery({ queryKey: keys.driftRules, queryFn: api.driftRulesList });
+}
+
+/** Rules change what every comparison shows: refetch the rules and all drift results. */
+function useInvalidateDrift() {
+  const client = useQueryClient();
+  return () => {
+    client.invalidateQueries({ queryKey: keys.driftRules });
+    client.invalidateQueries({ queryKey: keys.drift });
+  };
+}
+
+export function useAddDriftRule() {
+  const invalidate = useInvalidateDrift();
+  return useMutation({ mutationFn: api.driftRuleAdd, onSettled: invalidate });
+}
+
+export function useDeleteDriftRule() {
+  const invalidate = useInvalidateDrift();
+  return useMutation({ mutationFn: api.driftRuleDelete, onSettled: invalidate });
 }

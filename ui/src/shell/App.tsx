@@ -5,10 +5,11 @@
 import { type ReactElement, useCallback, useEffect, useState } from "react";
 import { useAppInfo, usePreferences, useSavePreferences } from "../api/queries";
 import { ActivityView } from "../features/activity/ActivityView";
+import { DriftView } from "../features/drift/DriftView";
 import { OrgsView } from "../features/orgs/OrgsView";
 import { SettingsView } from "../features/settings/SettingsView";
 import { SnapshotsView } from "../features/snapshots/SnapshotsView";
-import { ActivityIcon, CloudIcon, DatabaseIcon, LogoMark, SettingsIcon } from "./icons";
+import { ActivityIcon, CloudIcon, DatabaseIcon, DiffIcon, LogoMark, SettingsIcon } from "./icons";
 import { StoreErrorScreen } from "./StoreErrorScreen";
 import { useApplyTheme } from "./theme";
 
@@ -22,6 +23,7 @@ type View = {
 export const views: View[] = [
   { id: "orgs", label: "Orgs", icon: <CloudIcon />, render: () => <OrgsView /> },
   { id: "snapshots", label: "Snapshots", icon: <DatabaseIcon />, render: () => <SnapshotsView /> },
+  { id: "drift", label: "Drift", icon: <DiffIcon />, render: () => <DriftView /> },
   { id: "activity", label: "Activity", icon: <ActivityIcon />, render: () => <ActivityView /> },
   { id: "settings", label: "Settings", icon: <SettingsIcon />, render: () => <SettingsView /> },
 ];

@@ -95,3 +95,12 @@ export const PlusIcon = (p: IconProps) => (
     <path d="M12 5v14M5 12h14" />
   </Svg>
 );
+
+/** Two documents with arrows between them: drift. */
+export const DiffIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="3" y="4" width="7" height="16" rx="1.5" />
+    <rect x="14" y="4" width="7" height="16" rx="1.5" />
+    <path d="M10 9h4M12 7l2 2-2 2M14 15h-4M12 13l-2 2 2 2" />
+  </Svg>
+);

@@ -10,10 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use orgfleet_engine::drift_report::{to_csv, to_html};
 use orgfleet_engine::{
     CellState, ChangeKind, DriftReport, DriftRuleKind, DriftSide, Engine, Error, NewDriftRule,
-    StoreError,
+    ReportFormat, StoreError,
 };
 
 use crate::error::CliError;
@@ -141,12 +140,11 @@ pub fn run(engine: &Engine, args: DriftArgs, out: &mut impl Write) -> Result<Exi
                 print_report(out, &report)?;
             }
             if let Some(path) = &args.csv {
-                write_file(path, to_csv(&report).as_bytes())?;
+                engine.write_drift_report(&report, ReportFormat::Csv, path)?;
                 eprintln!("CSV written to {}", path.display());
             }
             if let Some(path) = &args.html {
-                let details = engine.review_details(&report)?;
-                write_file(path, to_html(&report, &details).as_bytes())?;
+                engine.write_drift_report(&report, ReportFormat::Html, path)?;
                 eprintln!("HTML report written to {}", path.display());
             }
             Ok(if report.is_empty() {
@@ -156,15 +154,6 @@ pub fn run(engine: &Engine, args: DriftArgs, out: &mut impl Write) -> Result<Exi
             })
         }
     }
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    std::fs::write(path, bytes).map_err(|e| {
-        CliError::Engine(Error::InvalidInput(format!(
-            "cannot write {}: {e}",
-            path.display()
-        )))
-    })
 }
 
 fn print_report(out: &mut impl Write, report: &DriftReport) -> std::io::Result<()> {

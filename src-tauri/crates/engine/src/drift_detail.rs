@@ -16,6 +16,15 @@ use crate::drift_report::ReviewDetails;
 use crate::drift_side::{FileList, Loaded};
 use crate::error::{Error, Result};
 
+/// One component on both sides, as [`Engine::component_detail`] returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentDetail {
+    pub diff: ComponentDiff,
+    /// The component's files on the left, None when only the right has it.
+    pub left: Option<FileList>,
+    pub right: Option<FileList>,
+}
+
 /// Lines of detail shown per component in the HTML report at most.
 const MAX_DETAIL_LINES: usize = 400;
 
@@ -29,6 +38,21 @@ impl Engine {
         type_name: &str,
         full_name: &str,
     ) -> Result<ComponentDiff> {
+        Ok(self
+            .component_detail(left, right, type_name, full_name, &DiffOptions::default())?
+            .diff)
+    }
+
+    /// One component on both sides: its semantic diff and its files (canonical content;
+    /// a child component's file is its element alone), for a side-by-side review.
+    pub fn component_detail(
+        &self,
+        left: DriftSide,
+        right: DriftSide,
+        type_name: &str,
+        full_name: &str,
+        options: &DiffOptions,
+    ) -> Result<ComponentDetail> {
         let left = self.load_side(&left)?;
         let right = self.load_side(&right)?;
         let before = component_files(self, &left, type_name, full_name)?;
@@ -38,12 +62,17 @@ impl Engine {
                 "neither side has {type_name} `{full_name}`"
             )));
         }
-        Ok(diff_component(
+        let diff = diff_component(
             type_name,
             before.as_deref().unwrap_or_default(),
             after.as_deref().unwrap_or_default(),
-            &DiffOptions::default(),
-        )?)
+            options,
+        )?;
+        Ok(ComponentDetail {
+            diff,
+            left: before,
+            right: after,
+        })
     }
 
     /// Detail lines (element edits, code hunks) for every change of `report`, for

@@ -7,8 +7,46 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::Engine;
 use crate::drift::{ChangeKind, ComponentChange, DriftReport};
+use crate::error::{Error, Result};
+pub use crate::snapshot_io::write_atomically;
+
+/// The file formats a drift report can be saved in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReportFormat {
+    /// The self-contained review page.
+    Html,
+    Json,
+    Csv,
+}
+
+impl Engine {
+    /// Writes `report` to `dest` in `format` (atomically: an interrupted write leaves no
+    /// half file); the HTML page carries each change's semantic diff.
+    pub fn write_drift_report(
+        &self,
+        report: &DriftReport,
+        format: ReportFormat,
+        dest: &Path,
+    ) -> Result<PathBuf> {
+        let bytes = match format {
+            ReportFormat::Html => to_html(report, &self.review_details(report)?).into_bytes(),
+            ReportFormat::Json => to_json(report)
+                .map_err(|e| Error::InvalidInput(format!("cannot encode the report: {e}")))?
+                .into_bytes(),
+            ReportFormat::Csv => to_csv(report).into_bytes(),
+        };
+        write_atomically(dest, &bytes)
+    }
+}
 
 /// Per component (type, full name): detail lines shown under it in the HTML report (element
 /// edits such as `fieldPermissions[Account.Industry].editable: true → false`, or code diff
@@ -18,6 +56,17 @@ pub type ReviewDetails = BTreeMap<(String, String), Vec<String>>;
 /// The report as pretty JSON (the same shape the app receives).
 pub fn to_json(report: &DriftReport) -> serde_json::Result<String> {
     serde_json::to_string_pretty(report)
+}
+
+/// A package.xml naming `components` ((type, full name) pairs, children such as
+/// `CustomField Account.Industry__c` included): how a selection of drifted components is
+/// handed to a deploy, ours or any other tool's.
+pub fn package_xml(components: &[(String, String)], api_version: Option<&str>) -> String {
+    let mut manifest = orgfleet_metadata::package_xml::Manifest::new(api_version);
+    for (type_name, full_name) in components {
+        manifest.add(type_name, full_name);
+    }
+    manifest.to_element().to_document()
 }
 
 /// One row per change, then one per ignored change (with the rule that hid it).

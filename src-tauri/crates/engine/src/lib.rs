@@ -30,10 +30,13 @@ use std::sync::Arc;
 pub use drift::{
     ChangeKind, ComponentChange, DriftReport, DriftSide, IgnoredChange, RiskFlag, TypeCounts,
 };
+pub use drift_detail::ComponentDetail;
 pub use drift_matrix::{CellState, MatrixColumn, MatrixReport, MatrixRow, OrgComparison};
+pub use drift_report::ReportFormat;
 pub use drift_side::SideInfo;
 pub use error::{Error, Result};
 pub use jobs::{JobContext, JobEvent, JobFailure, JobHandle, Jobs};
+pub use orgfleet_metadata::diff::{ComponentDiff, DiffOptions};
 pub use orgfleet_salesforce::Error as SalesforceError;
 pub use orgfleet_store::drift_rules::{DriftRule, DriftRuleKind, NewDriftRule};
 pub use orgfleet_store::maintenance::MaintenanceReport;

@@ -123,7 +123,9 @@ impl Engine {
         }
         pkg.manifest = Some(pkg.manifest_for_components(record.api_version.as_deref()));
         match format {
-            ExportFormat::Mdapi => write_atomically(dest, &pkg.to_zip()?)?,
+            ExportFormat::Mdapi => {
+                write_atomically(dest, &pkg.to_zip()?)?;
+            }
             ExportFormat::Source => {
                 let files = orgfleet_metadata::source_write::to_source_files(&pkg)?;
                 write_project(dest, record.api_version.as_deref(), &files)?;
@@ -133,11 +135,11 @@ impl Engine {
     }
 }
 
-/// Writes next to `dest` and renames, so an interrupted export never leaves half a zip.
-fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes next to `dest` and renames, so an interrupted write never leaves half a file.
+pub fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<PathBuf> {
     if dest.is_dir() {
         return Err(Error::InvalidInput(format!(
-            "{} is a folder — give the path of the zip file to create",
+            "{} is a folder — give the path of the file to create",
             dest.display()
         )));
     }
@@ -150,7 +152,8 @@ fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&part, dest).map_err(|e| {
         let _ = std::fs::remove_file(&part);
         io(e)
-    })
+    })?;
+    Ok(dest.to_path_buf())
 }
 
 /// Writes an sfdx project into a sibling folder and renames it to `dest`, so an interrupted

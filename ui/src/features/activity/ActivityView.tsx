@@ -2,13 +2,14 @@
  * Activity: every long-running job with live progress, history, and cancel. Jobs stream in
  * over the backend's job Channel; the list is virtualized so years of history stay smooth.
  */
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { JobRecord } from "../../bindings/JobRecord";
 import { useAppInfo, useCancelJob, useJobs, useStartStoreCheck } from "../../api/queries";
 import { AlertIcon, DatabaseIcon } from "../../shell/icons";
 import { JobRow } from "./JobRow";
 import { isActive, isProblem } from "./jobText";
+import { useVirtualRows } from "../../shell/virtualList";
+import { ErrorBanner } from "../../shell/ErrorBanner";
 
 type Filter = "all" | "active" | "problems";
 
@@ -50,15 +51,7 @@ export function ActivityView() {
     [all],
   );
 
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: visible.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-    // Rendered before the first measurement (and in tests, where there is no layout).
-    initialRect: { width: 900, height: 600 },
-  });
+  const { scrollRef, virtualizer } = useVirtualRows(visible.length, ROW_HEIGHT, 8);
   const interrupted = info.data?.interruptedAtStart ?? 0;
 
   return (
@@ -89,16 +82,8 @@ export function ActivityView() {
             : `${interrupted} jobs were interrupted when Orgfleet last stopped. They are marked below; start them again when ready.`}
         </div>
       )}
-      {start.error && (
-        <div className="banner banner-error" role="alert">
-          <AlertIcon size={16} /> {start.error.message}
-        </div>
-      )}
-      {cancel.error && (
-        <div className="banner banner-error" role="alert">
-          <AlertIcon size={16} /> {cancel.error.message}
-        </div>
-      )}
+      {start.error && <ErrorBanner error={start.error} />}
+      {cancel.error && <ErrorBanner error={cancel.error} />}
 
       <div className="toolbar" role="tablist" aria-label="Filter jobs">
         {filters.map((f) => (
@@ -119,9 +104,7 @@ export function ActivityView() {
       {jobs.isLoading ? (
         <p className="muted">Loading activity…</p>
       ) : jobs.error ? (
-        <div className="banner banner-error" role="alert">
-          <AlertIcon size={16} /> {jobs.error.message}
-        </div>
+        <ErrorBanner error={jobs.error} />
       ) : visible.length === 0 ? (
         <div className="empty-state">
           <DatabaseIcon size={28} />

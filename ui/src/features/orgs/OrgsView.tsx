@@ -13,6 +13,7 @@ import { ConnectDialog } from "./ConnectDialog";
 import { DisconnectDialog } from "./DisconnectDialog";
 import { EditOrgDialog } from "./EditOrgDialog";
 import { OrgChip } from "./OrgChip";
+import { ErrorBanner } from "../../shell/ErrorBanner";
 
 type Open =
   | { kind: "connect" }
@@ -85,18 +86,12 @@ export function OrgsView() {
           </span>
         </div>
       )}
-      {check.error && (
-        <div className="banner banner-error" role="alert">
-          <AlertIcon size={16} /> {check.error.message}
-        </div>
-      )}
+      {check.error && <ErrorBanner error={check.error} />}
 
       {orgs.isLoading ? (
         <p className="muted">Loading orgs…</p>
       ) : orgs.error ? (
-        <div className="banner banner-error" role="alert">
-          <AlertIcon size={16} /> {orgs.error.message}
-        </div>
+        <ErrorBanner error={orgs.error} />
       ) : all.length === 0 ? (
         <div className="empty-state">
           <CloudIcon size={28} />

@@ -3,11 +3,11 @@
  * component org stays smooth) → the component's files, pretty-printed with line numbers.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
 import { api } from "../../api/ipc";
 import { groupByType } from "./snapshotText";
+import { useVirtualRows } from "../../shell/virtualList";
 
 const ROW = 30;
 
@@ -34,14 +34,7 @@ export function SnapshotBrowser({
       .filter((c) => !needle || c.fullName.toLowerCase().includes(needle));
   }, [components.data, currentType, filter]);
 
-  const listRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: names.length,
-    getScrollElement: () => listRef.current,
-    estimateSize: () => ROW,
-    overscan: 20,
-    initialRect: { width: 300, height: 600 },
-  });
+  const { scrollRef: listRef, virtualizer } = useVirtualRows(names.length, ROW);
 
   return (
     <section className="view" aria-labelledby="browse-title">

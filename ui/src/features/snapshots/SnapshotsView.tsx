@@ -2,22 +2,24 @@
  * Snapshots: take snapshots of one or many orgs (each a job with live progress), list them
  * with sizes and warnings, browse one, import a project folder or zip, export, delete.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ExportFormat } from "../../bindings/ExportFormat";
 import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
 import { api } from "../../api/ipc";
-import { keys, useJobs, useOrgs } from "../../api/queries";
+import { keys, useJobs, useOrgs, useSnapshots } from "../../api/queries";
 import { Dialog, DialogActions } from "../../shell/Dialog";
 import { formatBytes, formatRelative, percent } from "../../shell/format";
-import { AlertIcon, DatabaseIcon } from "../../shell/icons";
+import { DatabaseIcon } from "../../shell/icons";
+import { SegmentedChoice } from "../../shell/Segmented";
 import { OrgChip } from "../orgs/OrgChip";
 import { SnapshotBrowser } from "./SnapshotBrowser";
+import { ErrorBanner } from "../../shell/ErrorBanner";
 
-const snapshotsKey = ["snapshots"] as const;
+const snapshotsKey = keys.snapshots;
 
 /** The export formats the backend offers (ExportFormat is generated from the Rust enum). */
-const exportFormats: [ExportFormat, string][] = [
+const exportFormats: (readonly [ExportFormat, string])[] = [
   ["mdapi", "Metadata API zip"],
   ["source", "Source format (sfdx project)"],
 ];
@@ -30,7 +32,7 @@ type Open =
   | null;
 
 export function SnapshotsView() {
-  const snapshots = useQuery({ queryKey: snapshotsKey, queryFn: api.snapshotsList });
+  const snapshots = useSnapshots();
   const jobs = useJobs();
   const client = useQueryClient();
   const [open, setOpen] = useState<Open>(null);
@@ -98,11 +100,7 @@ export function SnapshotsView() {
         </section>
       )}
 
-      {snapshots.error && (
-        <div className="banner banner-error" role="alert">
-          <AlertIcon size={16} /> {snapshots.error.message}
-        </div>
-      )}
+      {snapshots.error && <ErrorBanner error={snapshots.error} />}
       {snapshots.isLoading ? (
         <p className="muted">Loading snapshots…</p>
       ) : all.length === 0 ? (
@@ -302,19 +300,13 @@ function ExportDialog({ snapshot, onClose }: { snapshot: SnapshotRecord; onClose
         />
       }
     >
-      <div className="segmented" role="radiogroup" aria-label="Format">
-        {exportFormats.map(([id, label]) => (
-          <label key={id} className={format === id ? "segment segment-selected" : "segment"}>
-            <input
-              type="radio"
-              name="format"
-              checked={format === id}
-              onChange={() => setFormat(id)}
-            />
-            {label}
-          </label>
-        ))}
-      </div>
+      <SegmentedChoice
+        label="Format"
+        name="format"
+        options={exportFormats}
+        value={format}
+        onChange={setFormat}
+      />
       <label className="form-row">
         <span>{format === "mdapi" ? "Zip file to write" : "Folder to write"}</span>
         <input

@@ -24,6 +24,7 @@ mod tree;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::Result;
 use crate::registry::{self, Layout, MetadataType};
@@ -32,8 +33,9 @@ use dom::Doc;
 pub use summary::summarize;
 
 /// What happened to an element.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum EditKind {
     Added,
     Removed,
@@ -43,8 +45,9 @@ pub enum EditKind {
 }
 
 /// One difference inside an XML document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ElementEdit {
     /// Readable location without the root element: `fieldPermissions[Account.Industry].editable`,
     /// `layoutSections[Description].layoutColumns[#1].layoutItems[Title__c]`. Keyed entries
@@ -84,8 +87,9 @@ impl std::fmt::Display for ElementEdit {
 }
 
 /// A group of changed lines with up to 3 lines of context, like a unified-diff hunk.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct LineHunk {
     /// First old line (1-based; 0 when the old side is empty).
     pub old_start: usize,
@@ -98,8 +102,9 @@ pub struct LineHunk {
 }
 
 /// Whether a file of a component exists on both sides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum FileStatus {
     Added,
     Removed,
@@ -107,12 +112,13 @@ pub enum FileStatus {
 }
 
 /// How one file differs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(
     tag = "kind",
     rename_all = "snake_case",
     rename_all_fields = "camelCase"
 )]
+#[ts(export)]
 pub enum FileBody {
     /// Text (code, or any file added/removed as a whole): line hunks.
     Lines { hunks: Vec<LineHunk> },
@@ -126,8 +132,9 @@ pub enum FileBody {
 }
 
 /// One file of a multi-file component that differs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct FileDiff {
     /// mdapi path, e.g. `classes/PropertyController.cls`.
     pub path: String,
@@ -136,12 +143,13 @@ pub struct FileDiff {
 }
 
 /// The semantic difference of one component.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(
     tag = "kind",
     rename_all = "snake_case",
     rename_all_fields = "camelCase"
 )]
+#[ts(export)]
 pub enum ComponentDiff {
     /// A component made of one XML file (Profile, Layout, CustomObject, ...).
     Xml {

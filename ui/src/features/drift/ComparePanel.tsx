@@ -1,0 +1,338 @@
+/**
+ * Compare two sides: pick them (or snapshot both orgs afresh), read the summary bar, walk the
+ * changes with the keyboard (j/k or ↓/↑), review each one, tick some and hand them to a
+ * deploy, or save the review report.
+ */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import type { DriftSide } from "../../bindings/DriftSide";
+import type { NewDriftRule } from "../../bindings/NewDriftRule";
+import type { OrgComparison } from "../../bindings/OrgComparison";
+import type { OrgRecord } from "../../bindings/OrgRecord";
+import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
+import { api } from "../../api/ipc";
+import { keys, useJobs } from "../../api/queries";
+import { percent } from "../../shell/format";
+import { ChangeList } from "./ChangeList";
+import { ComponentDiffPanel } from "./ComponentDiffPanel";
+import { DeployHandoffDialog, SaveReportDialog } from "./DriftDialogs";
+import {
+  buildRows,
+  type ChangeFilter,
+  changeKey,
+  defaultPair,
+  emptyFilter,
+  filterChanges,
+  sideKey,
+  stepChange,
+} from "./driftModel";
+import { SidePicker } from "./SidePicker";
+import { SummaryBar } from "./SummaryBar";
+
+type Props = {
+  snapshots: SnapshotRecord[];
+  orgs: OrgRecord[];
+  onIgnore: (rule: NewDriftRule) => void;
+};
+
+export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
+  const client = useQueryClient();
+  const [left, setLeft] = useState<DriftSide | null>(null);
+  const [right, setRight] = useState<DriftSide | null>(null);
+  const [pair, setPair] = useState<[DriftSide, DriftSide] | null>(null);
+  const [filter, setFilter] = useState<ChangeFilter>(emptyFilter);
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [current, setCurrent] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [dialog, setDialog] = useState<"report" | "deploy" | null>(null);
+  const [refreshJob, setRefreshJob] = useState<number | null>(null);
+  const [refreshError, setRefreshError] = useState<string | null>(null);
+  const jobs = useJobs();
+
+  // Start from the production org against another org, the review most people come for.
+  useEffect(() => {
+    if (left || right || snapshots.length === 0) return;
+    const production = new Set(orgs.filter((o) => o.kind === "production").map((o) => o.id));
+    const initial = defaultPair(snapshots, production);
+    if (initial) {
+      setLeft(initial[0]);
+      setRight(initial[1]);
+      setPair(initial);
+    }
+  }, [snapshots, orgs, left, right]);
+
+  const report = useQuery({
+    queryKey: [...keys.drift, "compare", pair && sideKey(pair[0]), pair && sideKey(pair[1])],
+    queryFn: () => (pair ? api.driftCompare(pair[0], pair[1]) : Promise.reject()),
+    enabled: pair !== null,
+  });
+  const changes = report.data?.changes ?? [];
+  const visible = useMemo(() => filterChanges(changes, filter), [changes, filter]);
+  const rows = useMemo(() => buildRows(visible, collapsed), [visible, collapsed]);
+  const currentChange = changes.find((c) => changeKey(c) === current) ?? null;
+
+  // A new comparison starts a new review.
+  const reportKey = pair ? `${sideKey(pair[0])}|${sideKey(pair[1])}` : "";
+  const [lastReport, setLastReport] = useState(reportKey);
+  if (reportKey !== lastReport) {
+    setLastReport(reportKey);
+    setCurrent(null);
+    setSelected(new Set());
+  }
+
+  // j/k and ↓/↑ walk the changes; x ticks the current one. Not while typing.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target?.closest("input, select, textarea, .cm-editor, [role=dialog]")) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === "j" || e.key === "ArrowDown" || e.key === "k" || e.key === "ArrowUp") {
+        e.preventDefault();
+        const next = stepChange(visible, current, e.key === "j" || e.key === "ArrowDown" ? 1 : -1);
+        if (next) setCurrent(changeKey(next));
+      } else if (e.key === "x" && current) {
+        toggle(setSelected, current);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [visible, current]);
+
+  // Fresh org ↔ org comparison: follow the job, then show its two new snapshots.
+  const job = refreshJob === null ? null : jobs.data?.find((j) => j.id === refreshJob);
+  useEffect(() => {
+    if (!job || job.status === "running" || job.status === "queued") return;
+    setRefreshJob(null);
+    if (job.status === "succeeded" && job.result) {
+      const result = job.result as OrgComparison;
+      const l: DriftSide = { kind: "snapshot", snapshotId: result.leftSnapshot.id };
+      const r: DriftSide = { kind: "snapshot", snapshotId: result.rightSnapshot.id };
+      client.invalidateQueries({ queryKey: keys.snapshots });
+      setLeft(l);
+      setRight(r);
+      setPair([l, r]);
+    } else {
+      setRefreshError(job.error ?? `The comparison ended: ${job.status}`);
+    }
+  }, [job, client]);
+
+  const orgOf = (side: DriftSide | null) => {
+    if (side?.kind !== "snapshot") return null;
+    const s = snapshots.find((x) => x.id === side.snapshotId);
+    return s?.source.kind === "org" ? s.source.orgRowId : null;
+  };
+  const leftOrg = orgOf(left);
+  const rightOrg = orgOf(right);
+  const refresh = async () => {
+    if (leftOrg === null || rightOrg === null) return;
+    setRefreshError(null);
+    try {
+      setRefreshJob(await api.driftCompareOrgs(leftOrg, rightOrg));
+      client.invalidateQueries({ queryKey: keys.jobs });
+    } catch (e) {
+      setRefreshError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const labelOf = (side: DriftSide) =>
+    side === pair?.[0]
+      ? (report.data?.left.orgAlias ?? "left")
+      : (report.data?.right.orgAlias ?? "right");
+  const selectedRefs = changes
+    .filter((c) => selected.has(changeKey(c)))
+    .map((c) => ({ typeName: c.typeName, fullName: c.fullName }));
+  const rightApi = snapshots.find(
+    (s) => pair?.[1].kind === "snapshot" && s.id === pair[1].snapshotId,
+  )?.apiVersion;
+
+  return (
+    <div className="compare">
+      <div className="compare-picker card">
+        <SidePicker
+          label="Left"
+          value={left}
+          onChange={setLeft}
+          snapshots={snapshots}
+          orgs={orgs}
+        />
+        <button
+          type="button"
+          className="button button-quiet swap"
+          title="Swap sides"
+          aria-label="Swap sides"
+          onClick={() => {
+            setLeft(right);
+            setRight(left);
+          }}
+        >
+          ⇄
+        </button>
+        <SidePicker
+          label="Right"
+          value={right}
+          onChange={setRight}
+          snapshots={snapshots}
+          orgs={orgs}
+        />
+        <div className="compare-actions">
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={!left || !right}
+            onClick={() => left && right && setPair([left, right])}
+          >
+            Compare
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={leftOrg === null || rightOrg === null || leftOrg === rightOrg || !!job}
+            title="Take a fresh snapshot of both orgs, then compare"
+            onClick={refresh}
+          >
+            Snapshot both &amp; compare
+          </button>
+        </div>
+      </div>
+      {job && (
+        <div className="running-row card" role="status">
+          <span className="job-title">{job.title}</span>
+          <progress
+            className="job-progress"
+            max={100}
+            value={percent(job.progressDone, job.progressTotal) ?? undefined}
+          />
+          <span className="job-progress-text">{job.phase ?? "Starting…"}</span>
+        </div>
+      )}
+      {refreshError && <p className="form-error">{refreshError}</p>}
+      {report.error && <p className="form-error">{report.error.message}</p>}
+      {report.isLoading && <p className="muted">Comparing…</p>}
+      {report.data && pair && (
+        <>
+          <SummaryBar
+            report={report.data}
+            filter={filter}
+            onFilter={setFilter}
+            onSaveReport={() => setDialog("report")}
+          />
+          {changes.length === 0 ? (
+            <div className="empty-state">
+              <h2>No drift</h2>
+              <p>
+                {report.data.left.description} and {report.data.right.description} hold the same
+                metadata
+                {report.data.ignoredCount > 0 &&
+                  ` (${report.data.ignoredCount} change(s) hidden by ignore rules)`}
+                .
+              </p>
+            </div>
+          ) : (
+            <div className="review">
+              <div className="review-list">
+                <div className="review-list-tools">
+                  <input
+                    className="search"
+                    type="search"
+                    placeholder="Filter by name, type or summary"
+                    aria-label="Filter changes"
+                    value={filter.text}
+                    onChange={(e) => setFilter({ ...filter, text: e.target.value })}
+                  />
+                  <span className="muted keys-hint">
+                    <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>x</kbd> select
+                  </span>
+                </div>
+                {visible.length === 0 ? (
+                  <p className="muted">No change matches the filter.</p>
+                ) : (
+                  <ChangeList
+                    rows={rows}
+                    current={current}
+                    selected={selected}
+                    onOpen={setCurrent}
+                    onToggleSelect={(key) => toggle(setSelected, key)}
+                    onToggleGroup={(t) => toggle(setCollapsed, t)}
+                    groupSelected={(t) =>
+                      visible
+                        .filter((c) => c.typeName === t)
+                        .every((c) => selected.has(changeKey(c)))
+                    }
+                    onSelectGroup={(t, select) =>
+                      setSelected((s) => {
+                        const next = new Set(s);
+                        for (const c of visible.filter((x) => x.typeName === t)) {
+                          if (select) next.add(changeKey(c));
+                          else next.delete(changeKey(c));
+                        }
+                        return next;
+                      })
+                    }
+                  />
+                )}
+                {selected.size > 0 && (
+                  <section className="selection-bar" aria-label="Selection">
+                    <span>{selected.size.toLocaleString()} selected</span>
+                    <button
+                      type="button"
+                      className="button button-quiet"
+                      onClick={() => setSelected(new Set())}
+                    >
+                      Clear
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-primary"
+                      onClick={() => setDialog("deploy")}
+                    >
+                      Deploy these…
+                    </button>
+                  </section>
+                )}
+              </div>
+              <div className="review-detail">
+                {currentChange ? (
+                  <ComponentDiffPanel
+                    key={changeKey(currentChange)}
+                    left={pair[0]}
+                    right={pair[1]}
+                    leftLabel={labelOf(pair[0])}
+                    rightLabel={labelOf(pair[1])}
+                    typeName={currentChange.typeName}
+                    fullName={currentChange.fullName}
+                    change={currentChange.change}
+                    risks={currentChange.risks}
+                    onIgnore={onIgnore}
+                  />
+                ) : (
+                  <p className="muted review-hint">
+                    Choose a change (or press <kbd>j</kbd>) to see what differs, element by element.
+                  </p>
+                )}
+              </div>
+            </div>
+          )}
+        </>
+      )}
+      {dialog === "report" && pair && (
+        <SaveReportDialog left={pair[0]} right={pair[1]} onClose={() => setDialog(null)} />
+      )}
+      {dialog === "deploy" && (
+        <DeployHandoffDialog
+          components={selectedRefs}
+          apiVersion={rightApi ?? null}
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </div>
+  );
+}
+
+function toggle(set: (f: (s: Set<string>) => Set<string>) => void, key: string) {
+  set((s) => {
+    const next = new Set(s);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    return next;
+  });
+}
