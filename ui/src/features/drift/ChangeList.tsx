@@ -5,7 +5,7 @@
  */
 import { useEffect } from "react";
 import type { ListRow } from "./driftModel";
-import { changeKey, listSummary } from "./driftModel";
+import { changeKey, listSummary, rowRisks } from "./driftModel";
 import { RiskFlags } from "./ComponentDiffPanel";
 import { useVirtualRows } from "../../shell/virtualList";
 
@@ -98,7 +98,7 @@ export function ChangeList(props: Props) {
                   {listSummary(c)}
                 </span>
                 <span className="change-risks">
-                  <RiskFlags risks={c.risks} />
+                  <RiskFlags risks={rowRisks(c)} />
                 </span>
               </button>
             </li>

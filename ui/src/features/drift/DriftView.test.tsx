@@ -270,3 +270,64 @@ test("the matrix scores each org and drills into a cell", async () => {
     ).disabled,
   ).toBe(true);
 });
+
+test("50,000 changes render only the rows in view", async () => {
+  const many: DriftReport = {
+    ...report,
+    types: [
+      { typeName: "CustomField", added: 50_000, removed: 0, changed: 0, unchanged: 0, ignored: 0 },
+    ],
+    changes: Array.from({ length: 50_000 }, (_, i) => ({
+      typeName: "CustomField",
+      fullName: `Account.Field_${String(i).padStart(5, "0")}__c`,
+      change: "added" as const,
+      risks: [],
+      summary: "new, 1 file(s)",
+    })),
+  };
+  vi.mocked(api.driftCompare).mockResolvedValueOnce(many);
+  renderWithQueries(<DriftView />);
+  await screen.findByRole("region", { name: "Summary" });
+  expect(screen.getByRole("button", { name: /^CustomField/, expanded: true }).textContent).toMatch(
+    /50,000/,
+  );
+  const rendered = document.querySelectorAll(".change-row").length;
+  expect(rendered).toBeGreaterThan(5);
+  expect(rendered).toBeLessThan(100);
+  const user = userEvent.setup();
+  await user.type(screen.getByRole("searchbox", { name: "Filter changes" }), "Field_49999");
+  expect(document.querySelectorAll(".change-row")).toHaveLength(1);
+});
+
+test("snapshot both orgs afresh, then compare the new snapshots", async () => {
+  const user = userEvent.setup();
+  renderWithQueries(<DriftView />);
+  await screen.findByRole("region", { name: "Summary" });
+  const finished = {
+    id: 41,
+    kind: "compare",
+    title: "Compare acme-prod ↔ acme-dev",
+    status: "succeeded",
+    progressDone: 2,
+    progressTotal: 2,
+    phase: null,
+    error: null,
+    result: {
+      leftSnapshot: snapshot(11, 1, "acme-prod"),
+      rightSnapshot: snapshot(13, 3, "acme-dev"),
+      report,
+    },
+    createdAt: 0,
+    startedAt: 0,
+    finishedAt: 1,
+  };
+  vi.mocked(api.jobsList).mockResolvedValue([finished as never]);
+  await user.click(screen.getByRole("button", { name: "Snapshot both & compare" }));
+  expect(api.driftCompareOrgs).toHaveBeenCalledWith(1, 3);
+  await waitFor(() =>
+    expect(api.driftCompare).toHaveBeenLastCalledWith(
+      { kind: "snapshot", snapshotId: 11 },
+      { kind: "snapshot", snapshotId: 13 },
+    ),
+  );
+});

@@ -5,7 +5,8 @@
  */
 import type { ChangeKind } from "../../bindings/ChangeKind";
 import type { DriftReport } from "../../bindings/DriftReport";
-import { type ChangeFilter, changedTypes, totals } from "./driftModel";
+import type { SideInfo } from "../../bindings/SideInfo";
+import { type ChangeFilter, changedTypes, rowRisks, totals } from "./driftModel";
 
 type Props = {
   report: DriftReport;
@@ -23,7 +24,7 @@ const kindLabels: [ChangeKind, string][] = [
 export function SummaryBar({ report, filter, onFilter, onSaveReport }: Props) {
   const sum = totals(report.types);
   const types = changedTypes(report.types);
-  const risky = report.changes.filter((c) => c.risks.length > 0).length;
+  const risky = report.changes.filter((c) => rowRisks(c).length > 0).length;
   const toggleKind = (kind: ChangeKind) => {
     const kinds = filter.kinds.includes(kind)
       ? filter.kinds.filter((k) => k !== kind)
@@ -33,13 +34,9 @@ export function SummaryBar({ report, filter, onFilter, onSaveReport }: Props) {
   return (
     <section className="summary card" aria-label="Summary">
       <div className="summary-sides">
-        <span className="value-before" title={report.left.description}>
-          {report.left.orgAlias ?? report.left.description}
-        </span>
+        <SideName info={report.left} className="value-before" />
         <span aria-hidden="true">→</span>
-        <span className="value-after" title={report.right.description}>
-          {report.right.orgAlias ?? report.right.description}
-        </span>
+        <SideName info={report.right} className="value-after" />
         <span className="muted">
           {report.left.componentCount.toLocaleString()} ↔{" "}
           {report.right.componentCount.toLocaleString()} components ·{" "}
@@ -68,7 +65,7 @@ export function SummaryBar({ report, filter, onFilter, onSaveReport }: Props) {
           className={filter.riskyOnly ? "total total-risky total-on" : "total total-risky"}
           aria-pressed={filter.riskyOnly}
           onClick={() => onFilter({ ...filter, riskyOnly: !filter.riskyOnly })}
-          title="Only changes flagged as risky (security, FLS, deletion, production, managed)"
+          title="Only changes flagged as risky (security, field-level security, deletion, managed)"
         >
           <strong>{risky.toLocaleString()}</strong> risky
         </button>
@@ -100,5 +97,21 @@ export function SummaryBar({ report, filter, onFilter, onSaveReport }: Props) {
         </div>
       )}
     </section>
+  );
+}
+
+function SideName({ info, className }: { info: SideInfo; className: string }) {
+  return (
+    <span className={className} title={info.description}>
+      {info.orgAlias ?? info.description}
+      {info.production && (
+        <span
+          className="risk risk-production side-production"
+          title="A production org: every change here touches production"
+        >
+          production
+        </span>
+      )}
+    </span>
   );
 }

@@ -12,6 +12,7 @@ import {
   filterMatrixRows,
   latestPerOrg,
   listSummary,
+  rowRisks,
   sideKey,
   stepChange,
   totals,
@@ -118,4 +119,13 @@ test("side keys, list summaries, matrix filters and conformance", () => {
   expect(conformancePercent(1)).toBe(100);
   expect(conformancePercent(0.9999)).toBe(99.9);
   expect(conformancePercent(0.958)).toBe(95.8);
+});
+
+test("production is a side-level flag: not a row badge, not 'risky' on its own", () => {
+  const prodOnly = change("ApexClass", "C", { risks: ["production"] });
+  expect(rowRisks(prodOnly)).toEqual([]);
+  expect(rowRisks(change("Profile", "P", { risks: ["security", "production"] }))).toEqual([
+    "security",
+  ]);
+  expect(filterChanges([prodOnly], { ...emptyFilter, riskyOnly: true })).toEqual([]);
 });

@@ -8,6 +8,7 @@ import type { ChangeKind } from "../../bindings/ChangeKind";
 import type { ComponentChange } from "../../bindings/ComponentChange";
 import type { DriftSide } from "../../bindings/DriftSide";
 import type { MatrixRow } from "../../bindings/MatrixRow";
+import type { RiskFlag } from "../../bindings/RiskFlag";
 import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
 import type { TypeCounts } from "../../bindings/TypeCounts";
 
@@ -42,13 +43,21 @@ export type ListRow =
   | { kind: "group"; typeName: string; count: number; collapsed: boolean }
   | { kind: "change"; change: ComponentChange };
 
+/**
+ * The flags worth a badge on a row. "production" is true of every change when a side is a
+ * production org, so the summary shows it once beside that side instead.
+ */
+export function rowRisks(c: ComponentChange): RiskFlag[] {
+  return c.risks.filter((r) => r !== "production");
+}
+
 /** Changes passing `filter`, in report order (type, then name). */
 export function filterChanges(changes: ComponentChange[], filter: ChangeFilter): ComponentChange[] {
   const needle = filter.text.trim().toLowerCase();
   return changes.filter(
     (c) =>
       filter.kinds.includes(c.change) &&
-      (!filter.riskyOnly || c.risks.length > 0) &&
+      (!filter.riskyOnly || rowRisks(c).length > 0) &&
       (filter.typeName === null || c.typeName === filter.typeName) &&
       (!needle ||
         c.fullName.toLowerCase().includes(needle) ||
