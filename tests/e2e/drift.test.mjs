@@ -1,5 +1,5 @@
-// Journey 2's second half: the real window shows the drift between two demo orgs (the UAT
-// release against production), opens one change's semantic diff and its raw side-by-side
+// Journey 2: the real window shows the drift between two demo orgs (UAT as it is now, snapshotted
+// afresh, against production's snapshot), opens one change's semantic diff and its raw side-by-side
 // view, ticks changes for "Deploy these", then scores the three orgs in the matrix.
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -34,17 +34,28 @@ test("review the drift between production and UAT, then the matrix of all three"
   try {
     await app.findElement(By.xpath("//nav//button[contains(., 'Drift')]")).click();
     const right = await app.wait(until.elementLocated(By.css("select[aria-label='Right']")), 10_000);
-    await right.findElement(By.xpath(".//option[contains(., 'acme-uat')]")).click();
+    // UAT as it is now: a fresh snapshot is taken when the comparison starts.
+    await right.findElement(By.xpath(".//option[contains(., 'acme-uat · take a fresh snapshot')]")).click();
     const left = await app.findElement(By.css("select[aria-label='Left']"));
     await left.findElement(By.xpath(".//option[contains(., 'acme-prod')]")).click();
     await app.findElement(By.xpath("//button[text()='Compare']")).click();
 
     // The UAT release: new classes and fields, layouts and profiles that grant them.
-    const summary = await app.wait(until.elementLocated(By.css("section[aria-label='Summary']")), 15_000);
-    await app.wait(async () => /acme-uat/.test(await text(summary)), 10_000);
+    // The summary of the default pair is replaced once the fresh snapshot is compared.
+    const summary = await app.wait(async () => {
+      try {
+        for (const found of await app.findElements(By.css("section[aria-label='Summary']"))) {
+          if (/acme-uat/.test(await text(found))) return found;
+        }
+      } catch {
+        // Re-rendered while read: look again.
+      }
+      return null;
+    }, 60_000);
     const summaryText = await text(summary);
     assert.match(summaryText, /acme-prod/);
     assert.match(summaryText, /\d+ added/);
+    assert.match(summaryText, /\d+ differences in \d+ types; \d+ touch(es)? security/);
     const profile = await app.wait(
       until.elementLocated(By.css("button[aria-label='changed Profile Standard']")),
       10_000,

@@ -23,10 +23,11 @@ import {
   defaultPair,
   emptyFilter,
   filterChanges,
+  listSummary,
   sideKey,
   stepChange,
 } from "./driftModel";
-import { SidePicker } from "./SidePicker";
+import { type Pick, SidePicker } from "./SidePicker";
 import { SummaryBar } from "./SummaryBar";
 
 type Props = {
@@ -37,16 +38,17 @@ type Props = {
 
 export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
   const client = useQueryClient();
-  const [left, setLeft] = useState<DriftSide | null>(null);
-  const [right, setRight] = useState<DriftSide | null>(null);
+  const [left, setLeft] = useState<Pick | null>(null);
+  const [right, setRight] = useState<Pick | null>(null);
   const [pair, setPair] = useState<[DriftSide, DriftSide] | null>(null);
   const [filter, setFilter] = useState<ChangeFilter>(emptyFilter);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [current, setCurrent] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<"report" | "deploy" | null>(null);
-  const [refreshJob, setRefreshJob] = useState<number | null>(null);
-  const [refreshError, setRefreshError] = useState<string | null>(null);
+  // The job taking fresh snapshots for a comparison, and which sides it stands for.
+  const [pending, setPending] = useState<{ job: number; picks: [Pick, Pick] } | null>(null);
+  const [pendingError, setPendingError] = useState<string | null>(null);
   const jobs = useJobs();
 
   // Start from the production org against another org, the review most people come for.
@@ -98,39 +100,43 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
     return () => window.removeEventListener("keydown", onKey);
   }, [visible, current]);
 
-  // Fresh org ↔ org comparison: follow the job, then show its two new snapshots.
-  const job = refreshJob === null ? null : jobs.data?.find((j) => j.id === refreshJob);
+  // Fresh snapshots: follow the job, then compare the snapshots it took.
+  const job = pending === null ? null : jobs.data?.find((j) => j.id === pending.job);
   useEffect(() => {
-    if (!job || job.status === "running" || job.status === "queued") return;
-    setRefreshJob(null);
-    if (job.status === "succeeded" && job.result) {
-      const result = job.result as OrgComparison;
-      const l: DriftSide = { kind: "snapshot", snapshotId: result.leftSnapshot.id };
-      const r: DriftSide = { kind: "snapshot", snapshotId: result.rightSnapshot.id };
-      client.invalidateQueries({ queryKey: keys.snapshots });
-      setLeft(l);
-      setRight(r);
-      setPair([l, r]);
-    } else {
-      setRefreshError(job.error ?? `The comparison ended: ${job.status}`);
+    if (!pending || !job || job.status === "running" || job.status === "queued") return;
+    setPending(null);
+    if (job.status !== "succeeded" || !job.result) {
+      setPendingError(
+        job.error ?? `The snapshot ${job.status === "cancelled" ? "was cancelled" : "failed"}.`,
+      );
+      return;
     }
-  }, [job, client]);
+    client.invalidateQueries({ queryKey: keys.snapshots });
+    const sides = freshSides(pending.picks, job.result);
+    setLeft(sides[0]);
+    setRight(sides[1]);
+    setPair(sides);
+  }, [pending, job, client]);
 
-  const orgOf = (side: DriftSide | null) => {
-    if (side?.kind !== "snapshot") return null;
-    const s = snapshots.find((x) => x.id === side.snapshotId);
-    return s?.source.kind === "org" ? s.source.orgRowId : null;
-  };
-  const leftOrg = orgOf(left);
-  const rightOrg = orgOf(right);
-  const refresh = async () => {
-    if (leftOrg === null || rightOrg === null) return;
-    setRefreshError(null);
+  const compare = async () => {
+    if (!left || !right) return;
+    setPendingError(null);
+    if (left.kind !== "org" && right.kind !== "org") {
+      setPair([left, right]);
+      return;
+    }
     try {
-      setRefreshJob(await api.driftCompareOrgs(leftOrg, rightOrg));
+      const job =
+        left.kind === "org" && right.kind === "org"
+          ? await api.driftCompareOrgs(left.orgId, right.orgId)
+          : (
+              await api.snapshotTake([left.kind === "org" ? left.orgId : (right as OrgPick).orgId])
+            )[0];
+      if (job === undefined) throw new Error("no snapshot job was started");
+      setPending({ job, picks: [left, right] });
       client.invalidateQueries({ queryKey: keys.jobs });
     } catch (e) {
-      setRefreshError(e instanceof Error ? e.message : String(e));
+      setPendingError(e instanceof Error ? e.message : String(e));
     }
   };
 
@@ -154,6 +160,7 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
           onChange={setLeft}
           snapshots={snapshots}
           orgs={orgs}
+          offerFresh
         />
         <button
           type="button"
@@ -173,24 +180,17 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
           onChange={setRight}
           snapshots={snapshots}
           orgs={orgs}
+          offerFresh
         />
         <div className="compare-actions">
           <button
             type="button"
             className="button button-primary"
-            disabled={!left || !right}
-            onClick={() => left && right && setPair([left, right])}
+            disabled={!left || !right || pending !== null}
+            onClick={compare}
+            title="Sides marked “take a fresh snapshot” are snapshotted first"
           >
             Compare
-          </button>
-          <button
-            type="button"
-            className="button"
-            disabled={leftOrg === null || rightOrg === null || leftOrg === rightOrg || !!job}
-            title="Take a fresh snapshot of both orgs, then compare"
-            onClick={refresh}
-          >
-            Snapshot both &amp; compare
           </button>
         </div>
       </div>
@@ -205,7 +205,7 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
           <span className="job-progress-text">{job.phase ?? "Starting…"}</span>
         </div>
       )}
-      {refreshError && <p className="form-error">{refreshError}</p>}
+      {pendingError && <p className="form-error">{pendingError}</p>}
       {report.error && <p className="form-error">{report.error.message}</p>}
       {report.isLoading && <p className="muted">Comparing…</p>}
       {report.data && pair && (
@@ -302,6 +302,7 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
                     fullName={currentChange.fullName}
                     change={currentChange.change}
                     risks={currentChange.risks}
+                    summary={listSummary(currentChange)}
                     onIgnore={onIgnore}
                   />
                 ) : (
@@ -335,4 +336,21 @@ function toggle(set: (f: (s: Set<string>) => Set<string>) => void, key: string) 
     else next.add(key);
     return next;
   });
+}
+
+type OrgPick = Extract<Pick, { kind: "org" }>;
+
+/**
+ * The sides to compare once the fresh-snapshot job is done: its result is an OrgComparison
+ * when both sides were orgs, or the one new SnapshotRecord.
+ */
+function freshSides(picks: [Pick, Pick], result: unknown): [DriftSide, DriftSide] {
+  const snap = (id: number): DriftSide => ({ kind: "snapshot", snapshotId: id });
+  const both = result as Partial<OrgComparison>;
+  if (both.leftSnapshot && both.rightSnapshot) {
+    return [snap(both.leftSnapshot.id), snap(both.rightSnapshot.id)];
+  }
+  const one = snap((result as SnapshotRecord).id);
+  const [l, r] = picks;
+  return [l.kind === "org" ? one : l, r.kind === "org" ? one : r];
 }

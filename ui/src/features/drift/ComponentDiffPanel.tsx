@@ -51,6 +51,8 @@ type Props = {
   fullName: string;
   change: ChangeKind | null;
   risks: RiskFlag[];
+  /** The change in plain words, shown above the details. */
+  summary: string | null;
   onIgnore: (rule: NewDriftRule) => void;
 };
 
@@ -85,6 +87,7 @@ export function ComponentDiffPanel(props: Props) {
             )}
             <RiskFlags risks={props.risks} />
           </div>
+          {props.summary && <p className="diff-summary">{props.summary}</p>}
         </div>
         <button
           type="button"

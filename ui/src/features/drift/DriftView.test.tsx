@@ -137,6 +137,7 @@ vi.mock("../../api/ipc", () => ({
     driftPackageXmlSave: vi.fn(async (_c, _v, dest) => dest),
     driftReportSave: vi.fn(async (_l, _r, _f, dest) => dest),
     driftCompareOrgs: vi.fn(async () => 41),
+    snapshotTake: vi.fn(async () => [50]),
     jobsList: vi.fn(async () => []),
     jobsWatch: vi.fn(async () => undefined),
   },
@@ -269,6 +270,12 @@ test("the matrix scores each org and drills into a cell", async () => {
       }) as HTMLButtonElement
     ).disabled,
   ).toBe(true);
+  await user.click(screen.getByRole("checkbox", { name: "Select ApexClass IndustryClassifier" }));
+  await user.click(screen.getByRole("button", { name: "Deploy these…" }));
+  expect(api.driftPackageXml).toHaveBeenCalledWith(
+    [{ typeName: "ApexClass", fullName: "IndustryClassifier" }],
+    "66.0",
+  );
 });
 
 test("50,000 changes render only the rows in view", async () => {
@@ -299,7 +306,7 @@ test("50,000 changes render only the rows in view", async () => {
   expect(document.querySelectorAll(".change-row")).toHaveLength(1);
 });
 
-test("snapshot both orgs afresh, then compare the new snapshots", async () => {
+test("two orgs as they are now: both snapshotted afresh, then compared", async () => {
   const user = userEvent.setup();
   renderWithQueries(<DriftView />);
   await screen.findByRole("region", { name: "Summary" });
@@ -322,12 +329,46 @@ test("snapshot both orgs afresh, then compare the new snapshots", async () => {
     finishedAt: 1,
   };
   vi.mocked(api.jobsList).mockResolvedValue([finished as never]);
-  await user.click(screen.getByRole("button", { name: "Snapshot both & compare" }));
+  await user.selectOptions(screen.getByRole("combobox", { name: "Left" }), "org:1");
+  await user.selectOptions(screen.getByRole("combobox", { name: "Right" }), "org:3");
+  await user.click(screen.getByRole("button", { name: "Compare" }));
   expect(api.driftCompareOrgs).toHaveBeenCalledWith(1, 3);
   await waitFor(() =>
     expect(api.driftCompare).toHaveBeenLastCalledWith(
       { kind: "snapshot", snapshotId: 11 },
       { kind: "snapshot", snapshotId: 13 },
+    ),
+  );
+});
+
+test("one org as it is now against a stored snapshot", async () => {
+  const user = userEvent.setup();
+  renderWithQueries(<DriftView />);
+  await screen.findByRole("region", { name: "Summary" });
+  vi.mocked(api.snapshotTake).mockResolvedValueOnce([52]);
+  vi.mocked(api.jobsList).mockResolvedValue([
+    {
+      id: 52,
+      kind: "snapshot",
+      title: "Snapshot acme-uat",
+      status: "succeeded",
+      progressDone: 1,
+      progressTotal: 1,
+      phase: null,
+      error: null,
+      result: snapshot(22, 2, "acme-uat"),
+      createdAt: 0,
+      startedAt: 0,
+      finishedAt: 1,
+    } as never,
+  ]);
+  await user.selectOptions(screen.getByRole("combobox", { name: "Right" }), "org:2");
+  await user.click(screen.getByRole("button", { name: "Compare" }));
+  expect(api.snapshotTake).toHaveBeenCalledWith([2]);
+  await waitFor(() =>
+    expect(api.driftCompare).toHaveBeenLastCalledWith(
+      { kind: "snapshot", snapshotId: 1 },
+      { kind: "snapshot", snapshotId: 22 },
     ),
   );
 });

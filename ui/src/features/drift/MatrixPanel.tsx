@@ -14,8 +14,10 @@ import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
 import { api } from "../../api/ipc";
 import { keys } from "../../api/queries";
 import { ComponentDiffPanel } from "./ComponentDiffPanel";
+import { DeployHandoffDialog } from "./DriftDialogs";
 import {
   cellWords,
+  changeKey,
   conformancePercent,
   filterMatrixRows,
   latestPerOrg,
@@ -43,6 +45,15 @@ export function MatrixPanel({ snapshots, orgs, onIgnore }: Props) {
   const [run, setRun] = useState<{ baseline: DriftSide; ids: number[] } | null>(null);
   const [filter, setFilter] = useState<MatrixFilter>({ typeName: null, text: "", state: null });
   const [drill, setDrill] = useState<Drill | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [handoff, setHandoff] = useState(false);
+  const toggleRow = (key: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
 
   // Production's newest snapshot is the natural baseline; any snapshot or folder can be.
   const production = latest.find((s) =>
@@ -83,7 +94,7 @@ export function MatrixPanel({ snapshots, orgs, onIgnore }: Props) {
         <SidePicker
           label="Baseline"
           value={base}
-          onChange={setBaseline}
+          onChange={(pick) => setBaseline(pick?.kind === "org" ? null : pick)}
           snapshots={snapshots}
           orgs={orgs}
         />
@@ -118,6 +129,7 @@ export function MatrixPanel({ snapshots, orgs, onIgnore }: Props) {
           onClick={() => {
             if (!base) return;
             setDrill(null);
+            setSelected(new Set());
             setRun({ baseline: base, ids });
           }}
         >
@@ -220,9 +232,15 @@ export function MatrixPanel({ snapshots, orgs, onIgnore }: Props) {
                         gridTemplateColumns: `minmax(260px, 1fr) repeat(${report.columns.length}, 96px)`,
                       }}
                     >
-                      <span className="heatmap-name" title={`${r.typeName} ${r.fullName}`}>
+                      <label className="heatmap-name" title={`${r.typeName} ${r.fullName}`}>
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${r.typeName} ${r.fullName}`}
+                          checked={selected.has(changeKey(r))}
+                          onChange={() => toggleRow(changeKey(r))}
+                        />
                         <span className="muted">{r.typeName}</span> {r.fullName}
-                      </span>
+                      </label>
                       {r.cells.map((state, i) => {
                         const column = report.columns[i];
                         const who = column?.side.orgAlias ?? `org ${i + 1}`;
@@ -250,6 +268,27 @@ export function MatrixPanel({ snapshots, orgs, onIgnore }: Props) {
                 })}
               </div>
             </div>
+            {selected.size > 0 && (
+              <section className="selection-bar" aria-label="Selection">
+                <span>
+                  {selected.size.toLocaleString()} selected — align the orgs with the baseline
+                </span>
+                <button
+                  type="button"
+                  className="button button-quiet"
+                  onClick={() => setSelected(new Set())}
+                >
+                  Clear
+                </button>
+                <button
+                  type="button"
+                  className="button button-primary"
+                  onClick={() => setHandoff(true)}
+                >
+                  Deploy these…
+                </button>
+              </section>
+            )}
             <div className="heatmap-legend">
               {(["same", "different", "missing", "extra"] as CellState[]).map((s) => (
                 <span key={s}>
@@ -284,11 +323,21 @@ export function MatrixPanel({ snapshots, orgs, onIgnore }: Props) {
                       : "changed"
                 }
                 risks={[]}
+                summary={null}
                 onIgnore={onIgnore}
               />
             </div>
           )}
         </div>
+      )}
+      {handoff && report && (
+        <DeployHandoffDialog
+          components={report.rows
+            .filter((r) => selected.has(changeKey(r)))
+            .map((r) => ({ typeName: r.typeName, fullName: r.fullName }))}
+          apiVersion={snapshots.find((s) => s.id === baseId)?.apiVersion ?? null}
+          onClose={() => setHandoff(false)}
+        />
       )}
     </div>
   );

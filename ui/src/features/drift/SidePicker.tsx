@@ -1,6 +1,7 @@
 /**
  * Chooses one side of a comparison: any stored snapshot (grouped by org, newest first;
- * imports as baselines) or a project folder / package zip on disk, read in place.
+ * imports as baselines), a connected org as it is now (a fresh snapshot is taken when the
+ * comparison starts), or a project folder / package zip on disk, read in place.
  */
 import { useState } from "react";
 import type { DriftSide } from "../../bindings/DriftSide";
@@ -10,18 +11,27 @@ import { sideKey } from "./driftModel";
 
 const FOLDER = "folder";
 
+/** A side as picked: a stored side, or an org to snapshot afresh first. */
+export type Pick = DriftSide | { kind: "org"; orgId: number };
+
+export function pickKey(pick: Pick): string {
+  return pick.kind === "org" ? `org:${pick.orgId}` : sideKey(pick);
+}
+
 type Props = {
   label: string;
-  value: DriftSide | null;
-  onChange: (side: DriftSide | null) => void;
+  value: Pick | null;
+  onChange: (side: Pick | null) => void;
   snapshots: SnapshotRecord[];
   orgs: OrgRecord[];
+  /** Offer each connected org "as it is now" (a fresh snapshot). */
+  offerFresh?: boolean;
 };
 
-export function SidePicker({ label, value, onChange, snapshots, orgs }: Props) {
+export function SidePicker({ label, value, onChange, snapshots, orgs, offerFresh }: Props) {
   const [folderMode, setFolderMode] = useState(value?.kind === "folder");
   const groups = groupSnapshots(snapshots, orgs);
-  const selectValue = folderMode ? FOLDER : value ? sideKey(value) : "";
+  const selectValue = folderMode ? FOLDER : value ? pickKey(value) : "";
   return (
     <div className="side-picker">
       <label className="side-picker-label">
@@ -37,13 +47,25 @@ export function SidePicker({ label, value, onChange, snapshots, orgs }: Props) {
               return;
             }
             setFolderMode(false);
-            const id = Number(v.replace("snapshot:", ""));
-            onChange(Number.isFinite(id) && v ? { kind: "snapshot", snapshotId: id } : null);
+            const [kind, raw] = v.split(":");
+            const id = Number(raw);
+            if (!Number.isFinite(id)) onChange(null);
+            else if (kind === "org") onChange({ kind: "org", orgId: id });
+            else onChange({ kind: "snapshot", snapshotId: id });
           }}
         >
           <option value="" disabled>
             Choose a snapshot…
           </option>
+          {offerFresh && orgs.length > 0 && (
+            <optgroup label="Connected orgs, as they are now">
+              {orgs.map((o) => (
+                <option key={o.id} value={`org:${o.id}`}>
+                  {o.alias} · take a fresh snapshot
+                </option>
+              ))}
+            </optgroup>
+          )}
           {groups.map((g) => (
             <optgroup key={g.label} label={g.label}>
               {g.snapshots.map((s, i) => (
