@@ -8,7 +8,8 @@ import type { SideInfo } from "./SideInfo";
  */
 export type MatrixReport = { baseline: SideInfo, columns: Array<MatrixColumn>, 
 /**
- * Components not the same in every org, sorted by type then name.
+ * Components not the same in every org, sorted by type then name; a parent that
+ * differs is listed as its differing children (and itself when its own content differs).
  */
 rows: Array<MatrixRow>, 
 /**

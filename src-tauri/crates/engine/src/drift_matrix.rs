@@ -1,10 +1,11 @@
 //! The N-org matrix (a baseline against many snapshots) and org ↔ org comparison from fresh
 //! snapshots.
 //!
-//! The matrix compares top-level components by content hash only (files are read just for
-//! differing cells when element ignore rules exist), so 20 orgs × 10k components stay well
-//! under the two seconds the review page can wait. Each org's conformance is the share of
-//! the baseline's components it holds unchanged.
+//! The matrix compares top-level components by content hash (files are read only for cells
+//! that differ: to apply element ignore rules, and to break a differing parent such as a
+//! `CustomObject` into rows per field, see [`crate::drift_matrix_children`]), so 20 orgs ×
+//! 10k components stay well under the two seconds the review page can wait. Each org's
+//! conformance is the share of the baseline's top-level components it holds unchanged.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -13,7 +14,10 @@ use orgfleet_store::SnapshotRecord;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use orgfleet_metadata::registry;
+
 use crate::drift::{DriftReport, DriftSide};
+use crate::drift_matrix_children as children;
 use crate::drift_rules::{Rules, equal_without};
 use crate::drift_side::SideInfo;
 use crate::error::{Error, Result};
@@ -70,7 +74,8 @@ pub struct MatrixRow {
 pub struct MatrixReport {
     pub baseline: SideInfo,
     pub columns: Vec<MatrixColumn>,
-    /// Components not the same in every org, sorted by type then name.
+    /// Components not the same in every org, sorted by type then name; a parent that
+    /// differs is listed as its differing children (and itself when its own content differs).
     pub rows: Vec<MatrixRow>,
     /// Baseline components the same in every org (not listed in `rows`).
     #[ts(type = "number")]
@@ -169,6 +174,12 @@ impl Engine {
             }
             if cells.iter().all(|c| *c == CellState::Same) {
                 same_everywhere += 1;
+            } else if cells.contains(&CellState::Different)
+                && registry::by_name(type_name).is_some_and(|t| !t.children.is_empty())
+            {
+                let expanded = children::expand(self, &base, &sides, key, &cells, &rules)?;
+                ignored += expanded.ignored;
+                rows.extend(expanded.rows);
             } else {
                 rows.push(MatrixRow {
                     type_name: type_name.clone(),
@@ -177,6 +188,8 @@ impl Engine {
                 });
             }
         }
+        // Child rows were added under their parent's key: put them in type, name order.
+        rows.sort_by(|a, b| (&a.type_name, &a.full_name).cmp(&(&b.type_name, &b.full_name)));
         for column in &mut columns {
             column.conformance = if baseline_count == 0 {
                 1.0

@@ -156,3 +156,90 @@ fn matrix_states_and_conformance() {
     assert!(m.columns.iter().all(|c| (c.conformance - 1.0).abs() < 1e-9));
     assert!(engine.matrix(DriftSide::snapshot(base), vec![]).is_err());
 }
+
+fn object(fields: &[(&str, &str)]) -> ComponentFiles {
+    let body: String = fields
+        .iter()
+        .map(|(name, label)| {
+            format!("<fields><fullName>{name}</fullName><label>{label}</label><type>Text</type></fields>")
+        })
+        .collect();
+    ComponentFiles {
+        type_name: "CustomObject".into(),
+        full_name: "Account".into(),
+        files: vec![(
+            "objects/Account.object".into(),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><CustomObject xmlns="http://soap.sforce.com/2006/04/metadata">{body}<sharingModel>Read</sharingModel></CustomObject>"#
+            )
+            .into_bytes(),
+        )],
+    }
+}
+
+fn object_snapshot(engine: &Engine, org_row_id: i64, fields: Option<&[(&str, &str)]>) -> i64 {
+    let meta = NewSnapshot {
+        source: SnapshotSource::Org { org_row_id },
+        label: "t".into(),
+        api_version: Some("63.0".into()),
+        warnings: Vec::new(),
+    };
+    let mut comps = vec![class("Keep", "class Keep {}")];
+    comps.extend(fields.map(object));
+    write_snapshot(engine.store(), &meta, comps).unwrap().id
+}
+
+#[test]
+fn matrix_rows_name_the_fields_that_differ_not_just_the_object() {
+    let (_dir, engine) = engine();
+    let o = org(&engine, "m", OrgKind::Sandbox);
+    let base = object_snapshot(&engine, o, Some(&[("A__c", "A"), ("B__c", "B")]));
+    let same = object_snapshot(&engine, o, Some(&[("A__c", "A"), ("B__c", "B")]));
+    let drifted = object_snapshot(&engine, o, Some(&[("A__c", "A2"), ("C__c", "C")]));
+    let without = object_snapshot(&engine, o, None);
+    let report = engine
+        .matrix(DriftSide::snapshot(base), vec![same, drifted, without])
+        .unwrap();
+    let rows: Vec<(String, Vec<CellState>)> = report
+        .rows
+        .iter()
+        .map(|r| (format!("{} {}", r.type_name, r.full_name), r.cells.clone()))
+        .collect();
+    use CellState::*;
+    assert_eq!(
+        rows,
+        [
+            (
+                "CustomField Account.A__c".into(),
+                vec![Same, Different, Missing]
+            ),
+            (
+                "CustomField Account.B__c".into(),
+                vec![Same, Missing, Missing]
+            ),
+            (
+                "CustomField Account.C__c".into(),
+                vec![Absent, Extra, Absent]
+            ),
+            ("CustomObject Account".into(), vec![Same, Same, Missing]),
+        ]
+    );
+    // Scores stay per top-level component: the object differs in `drifted`.
+    assert_eq!(report.columns[1].different, 1);
+    assert_eq!(report.columns[1].same, 1);
+
+    // A name rule on a child hides its row and is counted.
+    engine
+        .add_drift_rule(&NewDriftRule {
+            kind: crate::DriftRuleKind::Name,
+            type_name: Some("CustomField".into()),
+            pattern: "Account.C__c".into(),
+            note: String::new(),
+        })
+        .unwrap();
+    let report = engine
+        .matrix(DriftSide::snapshot(base), vec![same, drifted, without])
+        .unwrap();
+    assert!(report.rows.iter().all(|r| r.full_name != "Account.C__c"));
+    assert_eq!(report.ignored_count, 3);
+}

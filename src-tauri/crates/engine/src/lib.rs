@@ -10,6 +10,7 @@ pub mod connect_request;
 pub mod drift;
 mod drift_detail;
 pub mod drift_matrix;
+mod drift_matrix_children;
 pub mod drift_report;
 pub mod drift_rules;
 mod drift_side;
