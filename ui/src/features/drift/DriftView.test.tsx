@@ -372,3 +372,34 @@ test("one org as it is now against a stored snapshot", async () => {
     ),
   );
 });
+
+test("a project folder on disk compares against a snapshot", async () => {
+  const user = userEvent.setup();
+  renderWithQueries(<DriftView />);
+  await screen.findByRole("region", { name: "Summary" });
+  await user.selectOptions(screen.getByRole("combobox", { name: "Right" }), "folder");
+  await user.type(screen.getByRole("textbox", { name: "Right folder" }), "/home/me/acme");
+  await user.click(screen.getByRole("button", { name: "Compare" }));
+  expect(api.driftCompare).toHaveBeenLastCalledWith(
+    { kind: "snapshot", snapshotId: 1 },
+    { kind: "folder", path: "/home/me/acme" },
+  );
+});
+
+test("the review report is saved in the chosen format", async () => {
+  const user = userEvent.setup();
+  renderWithQueries(<DriftView />);
+  const summary = await screen.findByRole("region", { name: "Summary" });
+  await user.click(within(summary).getByRole("button", { name: "Save report…" }));
+  const dialog = await screen.findByRole("dialog", { name: "Save the review report" });
+  await user.click(within(dialog).getByRole("radio", { name: "JSON" }));
+  await user.type(within(dialog).getByRole("textbox"), "/tmp/drift.json");
+  await user.click(within(dialog).getByRole("button", { name: "Save report" }));
+  expect(await within(dialog).findByText("Written to /tmp/drift.json")).toBeTruthy();
+  expect(api.driftReportSave).toHaveBeenCalledWith(
+    { kind: "snapshot", snapshotId: 1 },
+    { kind: "snapshot", snapshotId: 3 },
+    "json",
+    "/tmp/drift.json",
+  );
+});
