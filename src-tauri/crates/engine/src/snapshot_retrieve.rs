@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use orgfleet_metadata::mdapi::{ComponentId, Files, Package};
+use orgfleet_metadata::registry::STANDARD_VALUE_SETS;
 use orgfleet_salesforce::Session;
 use orgfleet_salesforce::metadata::{ListMetadataQuery, Poll, RetrieveRequest, RetrieveResult};
 use orgfleet_store::SnapshotWarning;
@@ -20,7 +21,8 @@ use crate::jobs::{JobContext, JobFailure};
 use crate::snapshot_merge::{FragmentSet, canonical_files};
 use crate::snapshot_plan::{self, Chunk, ChunkLimits, Listed, PROFILE_TYPES};
 
-/// Listed as a type but never listed by name (a documented Salesforce quirk).
+/// Listed as a type but never listed by name (a documented Salesforce quirk), so retrieved
+/// by the names in [`STANDARD_VALUE_SETS`].
 const STANDARD_VALUE_SET: &str = "StandardValueSet";
 
 /// What the retrieves produced, before storing.
@@ -138,14 +140,15 @@ pub(crate) async fn list_all(
         .collect();
     let total = first.len() + second.len();
     listed.extend(run_queries(session, &second, &mut done, total, ctx, warnings).await?);
+    // listMetadata never lists standard value sets: ask for each by name; the retrieve
+    // skips those the org does not have (see `absorb`).
     if first.iter().any(|q| q.type_name == STANDARD_VALUE_SET)
         && !listed.iter().any(|l| l.type_name == STANDARD_VALUE_SET)
     {
-        warnings.push(warning(
-            STANDARD_VALUE_SET,
-            "Salesforce's listMetadata does not list standard value sets, so the standard \
-             picklists' values are not in this snapshot",
-        ));
+        listed.extend(STANDARD_VALUE_SETS.iter().map(|name| Listed {
+            type_name: STANDARD_VALUE_SET.to_owned(),
+            full_name: (*name).to_owned(),
+        }));
     }
     Ok(listed)
 }
@@ -285,6 +288,10 @@ fn absorb(collected: &mut Collected, result: RetrieveResult) -> Result<(), JobFa
             .nth(1)
             .and_then(|s| s.split('\'').next())
             .unwrap_or_default();
+        // Standard value sets are asked for by name, so an org without one is expected.
+        if type_name == STANDARD_VALUE_SET && m.problem.contains("cannot be found") {
+            continue;
+        }
         collected.warnings.push(warning(
             type_name,
             format!("{}: {}", m.file_name, m.problem),

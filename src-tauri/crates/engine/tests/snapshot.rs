@@ -26,7 +26,8 @@ fn object(fields: &[&str]) -> String {
     )
 }
 
-/// A small mdapi folder: two objects, a class, a profile referring to all of them.
+/// A small mdapi folder: two objects, a class, a profile referring to all of them, and the
+/// values of the standard Industry picklist (never listed by listMetadata).
 fn write_project(dir: &Path) {
     let files = [
         (
@@ -34,10 +35,19 @@ fn write_project(dir: &Path) {
             format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Package {NS}><types><members>*</members><name>CustomObject</name></types>\
              <types><members>*</members><name>ApexClass</name></types><types><members>*</members><name>Profile</name></types>\
+             <types><members>Industry</members><name>StandardValueSet</name></types>\
              <version>63.0</version></Package>\n"
             ),
         ),
         ("objects/A__c.object", object(&["X__c"])),
+        (
+            "standardValueSets/Industry.standardValueSet",
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<StandardValueSet {NS}><sorted>false</sorted>\
+             <standardValue><fullName>Drones</fullName><default>false</default><label>Drones</label></standardValue>\
+             </StandardValueSet>\n"
+            ),
+        ),
         ("objects/B__c.object", object(&["Y__c", "Z__c"])),
         (
             "classes/Hello.cls",
@@ -109,13 +119,9 @@ async fn profiles_are_complete_when_their_objects_come_in_other_chunks() {
     assert!(job.title.contains("Snapshot small"), "{}", job.title);
     let record = record_of(&job);
     assert_eq!(record.source, SnapshotSource::Org { org_row_id: org.id });
-    // Only the documented gap: Salesforce does not list standard value sets.
-    let types: Vec<&str> = record
-        .warnings
-        .iter()
-        .map(|w| w.type_name.as_str())
-        .collect();
-    assert_eq!(types, ["StandardValueSet"], "{:?}", record.warnings);
+    // Standard value sets are asked for by name (listMetadata never lists them); those the
+    // org lacks are not warnings.
+    assert!(record.warnings.is_empty(), "{:?}", record.warnings);
 
     let files = env
         .engine
@@ -258,7 +264,7 @@ async fn imports_a_folder_and_a_zip_alike() {
     let engine = orgfleet_engine::Engine::open(&dir.path().join("db.sqlite3")).unwrap();
     let from_dir = engine.import_snapshot(project.path()).unwrap();
     assert!(matches!(from_dir.source, SnapshotSource::Import { .. }));
-    assert_eq!(from_dir.component_count, 4);
+    assert_eq!(from_dir.component_count, 5);
     let zip = dir.path().join("p.zip");
     engine
         .export_snapshot(from_dir.id, &zip, ExportFormat::Mdapi)

@@ -8,10 +8,12 @@
 
 #[cfg(test)]
 mod crosscheck;
+mod standard_value_sets;
 mod table;
 
 use serde::Serialize;
 
+pub use standard_value_sets::STANDARD_VALUE_SETS;
 pub use table::{CUSTOM_FIELD_COLLECTIONS, TYPES};
 
 /// How a type's files are laid out.

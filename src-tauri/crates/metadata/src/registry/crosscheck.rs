@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::TYPES;
+use super::{STANDARD_VALUE_SETS, TYPES};
 
 #[test]
 fn table_agrees_with_cli_registry() {
@@ -77,5 +77,23 @@ fn table_agrees_with_cli_registry() {
             Some(parent.name),
             "{name} parent"
         );
+    }
+}
+
+#[test]
+fn standard_value_set_names_are_the_cli_registry_s() {
+    let Some(shared) = crate::test_support::shared_dir() else {
+        return;
+    };
+    let bytes = std::fs::read(shared.join("fixtures/registry/stdValueSetRegistry.json")).unwrap();
+    let json: Value = serde_json::from_slice(&bytes).unwrap();
+    let known: Vec<&str> = json["fullnames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for name in STANDARD_VALUE_SETS {
+        assert!(known.contains(name), "{name} is not a standard value set");
     }
 }
