@@ -5,7 +5,12 @@ import type { RiskFlag } from "./RiskFlag";
 /**
  * One component that differs.
  */
-export type ComponentChange = { typeName: string, fullName: string, change: ChangeKind, risks: Array<RiskFlag>, 
+export type ComponentChange = { typeName: string, fullName: string, change: ChangeKind, 
+/**
+ * The component's label ("Annual Contract Value"), from the right side when it has
+ * one; None for types without labels (classes, profiles, layouts, ...).
+ */
+label: string | null, risks: Array<RiskFlag>, 
 /**
  * One line in plain words ("2 files differ: classes/A.cls, ...").
  */

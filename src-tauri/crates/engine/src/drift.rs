@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use orgfleet_metadata::children::list_children;
+use orgfleet_metadata::label::label_of;
 use orgfleet_metadata::registry;
 use orgfleet_metadata::xml::{Element, Node};
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,9 @@ pub struct ComponentChange {
     pub type_name: String,
     pub full_name: String,
     pub change: ChangeKind,
+    /// The component's label ("Annual Contract Value"), from the right side when it has
+    /// one; None for types without labels (classes, profiles, layouts, ...).
+    pub label: Option<String>,
     pub risks: Vec<RiskFlag>,
     /// One line in plain words ("2 files differ: classes/A.cls, ...").
     pub summary: String,
@@ -333,6 +337,7 @@ impl Comparison<'_> {
             type_name: type_name.to_owned(),
             full_name: full_name.to_owned(),
             change: kind,
+            label: component_label(type_name, right).or_else(|| component_label(type_name, left)),
             risks,
             summary: match (kind, left, right) {
                 (ChangeKind::Changed, Some(l), Some(r)) => {
@@ -468,6 +473,18 @@ pub(crate) fn split_children(
 /// A child component as one file (its element as a document), for diffs and ignore rules.
 pub(crate) fn child_file(type_name: &str, full_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     (format!("{type_name}/{full_name}.xml"), bytes.to_vec())
+}
+
+/// The label of a component, read from its metadata XML. Profiles have none and can be
+/// megabytes, so they are not scanned.
+fn component_label(type_name: &str, files: Option<&FileList>) -> Option<String> {
+    if type_name == "Profile" {
+        return None;
+    }
+    files?
+        .iter()
+        .filter(|(path, _)| is_metadata_xml(type_name, path))
+        .find_map(|(_, bytes)| label_of(bytes))
 }
 
 /// The fieldPermissions entries of a profile or permission set, canonical and sorted.

@@ -71,12 +71,13 @@ pub fn package_xml(components: &[(String, String)], api_version: Option<&str>) -
 
 /// One row per change, then one per ignored change (with the rule that hid it).
 pub fn to_csv(report: &DriftReport) -> String {
-    let mut out = String::from("type,full_name,change,risks,summary,ignored_by_rule\n");
+    let mut out = String::from("type,full_name,label,change,risks,summary,ignored_by_rule\n");
     for c in &report.changes {
         let risks: Vec<&str> = c.risks.iter().map(|r| r.as_str()).collect();
         let row = [
             csv_field(&c.type_name),
             csv_field(&c.full_name),
+            csv_field(c.label.as_deref().unwrap_or_default()),
             c.change.as_str().to_owned(),
             csv_field(&risks.join(";")),
             csv_field(&c.summary),
@@ -89,6 +90,7 @@ pub fn to_csv(report: &DriftReport) -> String {
         let row = [
             csv_field(&i.type_name),
             csv_field(&i.full_name),
+            String::new(),
             i.change.as_str().to_owned(),
             String::new(),
             String::new(),
@@ -220,6 +222,9 @@ fn component_html(h: &mut String, c: &ComponentChange, details: &ReviewDetails) 
         "<div class=\"c\"><span class=\"{class}\">{class}</span> <span class=\"name\">{}</span> ",
         e(&c.full_name)
     );
+    if let Some(label) = &c.label {
+        let _ = write!(h, "<span class=\"muted\">{}</span> ", e(label));
+    }
     for r in &c.risks {
         let _ = write!(
             h,

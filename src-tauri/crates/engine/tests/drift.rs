@@ -115,6 +115,8 @@ fn dreamhouse_versions_give_exactly_the_readme_changes() {
         .change("CustomField", "Property__c.Title__c")
         .unwrap();
     assert_eq!(title.risks, [RiskFlag::Deletion]);
+    // Labels first: a removed field keeps the label it had on the left.
+    assert_eq!(title.label.as_deref(), Some("Title"));
     assert!(
         report
             .change("ApexClass", "PropertyController")
@@ -240,7 +242,7 @@ fn dreamhouse_versions_give_exactly_the_readme_changes() {
     // Exports: CSV rows and a self-contained HTML page.
     let csv = to_csv(&report);
     assert_eq!(csv.lines().count(), 1 + report.changes.len());
-    assert!(csv.contains("CustomField,Property__c.Title__c,removed,deletion,"));
+    assert!(csv.contains("CustomField,Property__c.Title__c,Title,removed,deletion,"));
     let mut details = ReviewDetails::new();
     details.insert(
         ("ApexClass".into(), "PropertyController".into()),

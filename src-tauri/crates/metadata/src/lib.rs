@@ -19,6 +19,7 @@
 pub mod children;
 pub mod diff;
 pub mod error;
+pub mod label;
 pub mod mdapi;
 pub mod normalize;
 pub mod package_xml;

@@ -304,7 +304,8 @@ fn push_text(stack: &mut [Element], text: &str) -> std::result::Result<(), Strin
     }
 }
 
-fn predefined_entity(name: &str) -> Option<char> {
+/// The character of one of XML's five predefined entities (`amp`, `lt`, ...).
+pub(crate) fn predefined_entity(name: &str) -> Option<char> {
     Some(match name {
         "lt" => '<',
         "gt" => '>',

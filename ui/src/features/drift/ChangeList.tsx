@@ -93,7 +93,8 @@ export function ChangeList(props: Props) {
                 <span className={`change-mark change-${c.change}`} title={c.change}>
                   {c.change === "added" ? "+" : c.change === "removed" ? "−" : "~"}
                 </span>
-                <span className="change-name">{c.fullName}</span>
+                <span className="change-name">{c.label ?? c.fullName}</span>
+                {c.label && <code className="change-api">{c.fullName}</code>}
                 <span className="change-summary" title={c.summary}>
                   {listSummary(c)}
                 </span>

@@ -300,6 +300,7 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
                     rightLabel={labelOf(pair[1])}
                     typeName={currentChange.typeName}
                     fullName={currentChange.fullName}
+                    label={currentChange.label}
                     change={currentChange.change}
                     risks={currentChange.risks}
                     summary={listSummary(currentChange)}

@@ -49,6 +49,8 @@ type Props = {
   rightLabel: string;
   typeName: string;
   fullName: string;
+  /** The component's label, shown first when it has one. */
+  label: string | null;
   change: ChangeKind | null;
   risks: RiskFlag[];
   /** The change in plain words, shown above the details. */
@@ -79,8 +81,16 @@ export function ComponentDiffPanel(props: Props) {
     <section className="diff-panel" aria-label={`${typeName} ${fullName}`}>
       <header className="diff-panel-header">
         <div className="diff-title">
-          <span className="muted">{typeName}</span>
-          <h2>{fullName}</h2>
+          <span className="muted">
+            {typeName}
+            {props.label && (
+              <>
+                {" · "}
+                <code>{fullName}</code>
+              </>
+            )}
+          </span>
+          <h2>{props.label ?? fullName}</h2>
           <div className="diff-flags">
             {props.change && (
               <span className={`change-badge change-${props.change}`}>{props.change}</span>

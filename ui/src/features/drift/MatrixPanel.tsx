@@ -315,6 +315,7 @@ export function MatrixPanel({ snapshots, orgs, onIgnore }: Props) {
                 rightLabel={drillColumn.side.orgAlias ?? "org"}
                 typeName={drill.typeName}
                 fullName={drill.fullName}
+                label={null}
                 change={
                   drillState === "missing"
                     ? "removed"

@@ -24,6 +24,7 @@ function change(typeName: string, fullName: string, over: Partial<ComponentChang
     typeName,
     fullName,
     change: "changed",
+    label: null,
     risks: [],
     summary: `${fullName}: something changed`,
     ...over,
@@ -135,4 +136,9 @@ test("the headline says how much differs and how much touches security", () => {
   expect(headline([])).toBe("No differences");
   expect(headline(changes)).toBe("4 differences in 2 types; 1 touches security; 1 deletion");
   expect(headline([change("ApexClass", "A")])).toBe("1 difference in 1 type");
+});
+
+test("the filter finds a component by its label too", () => {
+  const field = change("CustomField", "Account.ACV__c", { label: "Annual Contract Value" });
+  expect(filterChanges([field], { ...emptyFilter, text: "contract value" })).toEqual([field]);
 });

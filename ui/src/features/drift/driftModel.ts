@@ -61,6 +61,7 @@ export function filterChanges(changes: ComponentChange[], filter: ChangeFilter):
       (filter.typeName === null || c.typeName === filter.typeName) &&
       (!needle ||
         c.fullName.toLowerCase().includes(needle) ||
+        (c.label ?? "").toLowerCase().includes(needle) ||
         c.typeName.toLowerCase().includes(needle) ||
         c.summary.toLowerCase().includes(needle)),
   );
