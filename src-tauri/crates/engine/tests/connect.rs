@@ -9,9 +9,11 @@ use orgfleet_engine::connect::UrlOpener;
 use orgfleet_engine::connect_request::{ConnectRequest, JwtConnect, WebConnect};
 use orgfleet_engine::{Engine, Error, JobStatus, OrgKind};
 use orgfleet_store::secrets::{FileSecretStore, SecretStore};
-use orgsim::config::{AppSpec, Config};
-use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+use orgsim::config::Config;
 use serde_json::json;
+use support::register_jwt_app;
+
+mod support;
 
 const APP: &str = "orgfleet-engine-test";
 const PASSWORD: &str = "s3cret";
@@ -25,12 +27,6 @@ struct Env {
     db_path: std::path::PathBuf,
 }
 
-/// RSA keygen is slow in debug builds: one key per test process.
-fn key() -> &'static rsa::RsaPrivateKey {
-    static KEY: std::sync::OnceLock<rsa::RsaPrivateKey> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap())
-}
-
 async fn env() -> Env {
     let config: Config = serde_json::from_value(json!({"orgs": [
         {"alias": "prod", "name": "Acme Production", "kind": "production",
@@ -40,30 +36,8 @@ async fn env() -> Env {
     ]}))
     .unwrap();
     let (sim, _ids) = config.start("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let key = key();
     let dir = tempfile::tempdir().unwrap();
-    let key_path = dir.path().join("server.key");
-    std::fs::write(
-        &key_path,
-        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
-    )
-    .unwrap();
-    orgsim::config::register_app(
-        &sim.sim,
-        &AppSpec {
-            client_id: APP.into(),
-            client_secret: None,
-            public_key_pem: Some(
-                key.to_public_key()
-                    .to_public_key_pem(LineEnding::LF)
-                    .unwrap(),
-            ),
-            public_key_pem_file: None,
-            callback_urls: vec!["http://localhost:*".into()],
-            run_as_username: None,
-        },
-    )
-    .unwrap();
+    let key_path = register_jwt_app(&sim.sim, APP, dir.path());
     let db_path = dir.path().join("orgfleet.sqlite3");
     let engine = Arc::new(Engine::open(&db_path).unwrap());
     engine.set_oauth_port(0);
@@ -73,7 +47,7 @@ async fn env() -> Env {
         sim,
         engine,
         secrets,
-        key_path: key_path.display().to_string(),
+        key_path,
         db_path,
         _dir: dir,
     }

@@ -2,10 +2,10 @@
 //! of ../shared/fixtures/drift, compared through `Engine::start_compare_orgs` (two snapshot
 //! jobs over the real API path, then the comparison).
 
-mod snapshot_support;
+mod support;
 
 use orgfleet_engine::{ChangeKind, JobStatus, OrgComparison};
-use snapshot_support::{env, shared_dir};
+use support::{env, shared_dir};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_orgs_compare_from_fresh_snapshots() {

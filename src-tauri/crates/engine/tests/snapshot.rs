@@ -2,7 +2,7 @@
 //! listed becomes a warning, cancelling leaves no snapshot, an unchanged org adds no blobs,
 //! and import/export round-trips.
 
-mod snapshot_support;
+mod support;
 
 use std::path::Path;
 use std::time::Duration;
@@ -10,7 +10,7 @@ use std::time::Duration;
 use orgfleet_engine::{ExportFormat, JobStatus, SnapshotRecord, SnapshotSource};
 use orgfleet_metadata::mdapi::Package;
 use orgfleet_metadata::xml::Element;
-use snapshot_support::{comparable_files, env, options};
+use support::{comparable_files, env, options};
 
 const NS: &str = "xmlns=\"http://soap.sforce.com/2006/04/metadata\"";
 

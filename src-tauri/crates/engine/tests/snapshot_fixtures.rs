@@ -5,7 +5,7 @@
 //! what exists there, and chunked retrieves merged must give exactly that. The snapshot is
 //! also exported as an sfdx project and imported back.
 
-mod snapshot_support;
+mod support;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -15,7 +15,7 @@ use orgfleet_metadata::mdapi::Package;
 use orgfleet_metadata::package_xml::Manifest;
 use orgfleet_metadata::registry;
 use orgfleet_salesforce::metadata::{Poll, RetrieveRequest};
-use snapshot_support::{comparable_files, env, is_profile_path, options, shared_dir};
+use support::{comparable_files, env, is_profile_path, options, shared_dir};
 
 fn fixture_sets(shared: &std::path::Path) -> Vec<PathBuf> {
     let mut sets = Vec::new();
@@ -128,7 +128,7 @@ async fn every_fixture_set_round_trips_through_a_snapshot() {
             assert!(
                 text == expected,
                 "{name}: {path} differs: {}",
-                snapshot_support::first_difference(text, expected)
+                support::first_difference(text, expected)
             );
         }
         // The snapshot as an sfdx project imports back to the same content, except

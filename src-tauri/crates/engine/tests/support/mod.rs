@@ -1,5 +1,5 @@
-//! Shared set-up of the snapshot tests: orgsim in-process with orgs connected over JWT,
-//! fast retrieve polling, and canonical comparison of files.
+//! Shared set-up of the engine's orgsim tests: orgsim in-process with a JWT connected app,
+//! orgs connected over JWT, fast retrieve polling, and canonical comparison of files.
 
 #![allow(dead_code)]
 
@@ -31,9 +31,39 @@ pub struct Env {
     pub org_ids: Vec<String>,
 }
 
+/// RSA keygen is slow in debug builds: one key per test process.
 fn key() -> &'static rsa::RsaPrivateKey {
     static KEY: std::sync::OnceLock<rsa::RsaPrivateKey> = std::sync::OnceLock::new();
     KEY.get_or_init(|| rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap())
+}
+
+/// Registers connected app `client_id` in `sim`, trusting the test key for JWT bearer
+/// logins and allowing any localhost callback; writes the key to `dir` and returns its path.
+pub fn register_jwt_app(sim: &orgsim::Sim, client_id: &str, dir: &std::path::Path) -> String {
+    let key = key();
+    let key_path = dir.join("server.key");
+    std::fs::write(
+        &key_path,
+        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
+    )
+    .unwrap();
+    orgsim::config::register_app(
+        sim,
+        &AppSpec {
+            client_id: client_id.into(),
+            client_secret: None,
+            public_key_pem: Some(
+                key.to_public_key()
+                    .to_public_key_pem(LineEnding::LF)
+                    .unwrap(),
+            ),
+            public_key_pem_file: None,
+            callback_urls: vec!["http://localhost:*".into()],
+            run_as_username: None,
+        },
+    )
+    .unwrap();
+    key_path.display().to_string()
 }
 
 /// `<repo>/../shared`, or None (test skipped) when absent outside CI.
@@ -72,30 +102,8 @@ pub async fn env(orgs: &[(&str, Option<PathBuf>)]) -> Env {
             max_files: 10_000,
         },
     );
-    let key = key();
     let dir = tempfile::tempdir().unwrap();
-    let key_path = dir.path().join("server.key");
-    std::fs::write(
-        &key_path,
-        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
-    )
-    .unwrap();
-    orgsim::config::register_app(
-        &sim.sim,
-        &AppSpec {
-            client_id: APP.into(),
-            client_secret: None,
-            public_key_pem: Some(
-                key.to_public_key()
-                    .to_public_key_pem(LineEnding::LF)
-                    .unwrap(),
-            ),
-            public_key_pem_file: None,
-            callback_urls: vec!["http://localhost:*".into()],
-            run_as_username: None,
-        },
-    )
-    .unwrap();
+    let key_path = register_jwt_app(&sim.sim, APP, dir.path());
     let engine = Arc::new(Engine::open(&dir.path().join("orgfleet.sqlite3")).unwrap());
     engine.use_secret_store(Arc::new(FileSecretStore::new(
         dir.path().join("secrets.json"),
@@ -103,7 +111,7 @@ pub async fn env(orgs: &[(&str, Option<PathBuf>)]) -> Env {
     Env {
         sim,
         engine,
-        key_path: key_path.display().to_string(),
+        key_path,
         org_ids,
         dir,
     }
