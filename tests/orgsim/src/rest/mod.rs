@@ -34,6 +34,25 @@ pub fn api_error(status: StatusCode, error_code: &str, message: &str) -> Respons
         .into_response()
 }
 
+/// A queryMore locator (`<cursor id>-<offset>`, as `nextRecordsUrl` ends) split in two, or
+/// the INVALID_QUERY_LOCATOR answer Salesforce gives a malformed one. REST and Tooling share
+/// the format.
+pub fn parse_query_locator(locator: &str) -> Result<(&str, usize), Response> {
+    locator
+        .rsplit_once('-')
+        .and_then(|(id, offset)| Some((id, offset.parse::<usize>().ok()?)))
+        .ok_or_else(invalid_query_locator)
+}
+
+/// 400 INVALID_QUERY_LOCATOR: an unknown, expired or malformed locator.
+pub fn invalid_query_locator() -> Response {
+    api_error(
+        StatusCode::BAD_REQUEST,
+        "INVALID_QUERY_LOCATOR",
+        "invalid query locator",
+    )
+}
+
 /// 404 NOT_FOUND with Salesforce's text.
 pub fn not_found() -> Response {
     api_error(

@@ -218,18 +218,9 @@ async fn query_more(
         Ok(v) => v,
         Err(e) => return e,
     };
-    let invalid = || {
-        api_error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_QUERY_LOCATOR",
-            "invalid query locator",
-        )
-    };
-    let Some((id, offset)) = locator.rsplit_once('-') else {
-        return invalid();
-    };
-    let Ok(offset) = offset.parse::<usize>() else {
-        return invalid();
+    let (id, offset) = match crate::rest::parse_query_locator(&locator) {
+        Ok(parts) => parts,
+        Err(e) => return e,
     };
     let found = {
         let guard = sim.inner.cursors.inner.lock().expect("cursor lock");
@@ -240,7 +231,7 @@ async fn query_more(
             .map(|c| (c.records.clone(), c.batch))
     };
     let Some((records, batch)) = found else {
-        return invalid();
+        return crate::rest::invalid_query_locator();
     };
     Json(page(
         &sim,

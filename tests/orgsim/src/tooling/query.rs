@@ -333,18 +333,9 @@ pub async fn query_more(
         Ok(v) => v,
         Err(e) => return e,
     };
-    let invalid = || {
-        error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_QUERY_LOCATOR",
-            "invalid query locator",
-        )
-    };
-    let Some((id, offset)) = locator.rsplit_once('-') else {
-        return invalid();
-    };
-    let Ok(offset) = offset.parse::<usize>() else {
-        return invalid();
+    let (id, offset) = match crate::rest::parse_query_locator(&locator) {
+        Ok(parts) => parts,
+        Err(e) => return e,
     };
     let found = {
         let cursors = sim.inner.tooling.cursors.lock().expect("tooling cursors");
@@ -355,7 +346,7 @@ pub async fn query_more(
             .cloned()
     };
     let Some(cursor) = found else {
-        return invalid();
+        return crate::rest::invalid_query_locator();
     };
     Json(page(&sim, v, cursor, offset, Some(id.to_owned()))).into_response()
 }
