@@ -25,6 +25,7 @@ import {
   sideKey,
 } from "./driftModel";
 import { SidePicker } from "./SidePicker";
+import "./matrix.css";
 import { useVirtualRows } from "../../shell/virtualList";
 
 const ROW = 28;

@@ -14,6 +14,7 @@ import { DisconnectDialog } from "./DisconnectDialog";
 import { EditOrgDialog } from "./EditOrgDialog";
 import { OrgChip } from "./OrgChip";
 import { ErrorBanner } from "../../shell/ErrorBanner";
+import "./orgs.css";
 
 type Open =
   | { kind: "connect" }

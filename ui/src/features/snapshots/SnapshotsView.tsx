@@ -15,6 +15,7 @@ import { SegmentedChoice } from "../../shell/Segmented";
 import { OrgChip } from "../orgs/OrgChip";
 import { SnapshotBrowser } from "./SnapshotBrowser";
 import { ErrorBanner } from "../../shell/ErrorBanner";
+import "./snapshots.css";
 
 const snapshotsKey = keys.snapshots;
 
