@@ -110,7 +110,7 @@ test("review the drift between production and UAT, then the matrix of all three"
     for (const head of heads) assert.match(await text(head), /\d+(\.\d)?%/);
     const cell = await app.findElement(By.css("[data-testid='matrix-rows'] .cell-different"));
     await cell.click();
-    await app.wait(until.elementLocated(By.css(".matrix-drill .diff-panel")), 10_000);
+    await app.wait(until.elementLocated(By.css(".matrix-drill ul[aria-label='Element changes']")), 10_000);
     await screenshot(app, join(screenshotDir, "drift-matrix.png"));
   } finally {
     await app.quit();
