@@ -4,7 +4,7 @@
  * deploy, or save the review report.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { DriftSide } from "../../bindings/DriftSide";
 import type { NewDriftRule } from "../../bindings/NewDriftRule";
 import type { OrgComparison } from "../../bindings/OrgComparison";
@@ -50,6 +50,7 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
   const [pending, setPending] = useState<{ job: number; picks: [Pick, Pick] } | null>(null);
   const [pendingError, setPendingError] = useState<string | null>(null);
   const jobs = useJobs();
+  const filterRef = useRef<HTMLInputElement>(null);
 
   // Start from the production org against another org, the review most people come for.
   useEffect(() => {
@@ -82,7 +83,8 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
     setSelected(new Set());
   }
 
-  // j/k and ↓/↑ walk the changes; x ticks the current one. Not while typing.
+  // j/k and ↓/↑ walk the changes; x ticks the current one; / jumps to the filter. Not while
+  // typing.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
@@ -94,6 +96,9 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
         if (next) setCurrent(changeKey(next));
       } else if (e.key === "x" && current) {
         toggle(setSelected, current);
+      } else if (e.key === "/") {
+        e.preventDefault();
+        filterRef.current?.focus();
       }
     };
     window.addEventListener("keydown", onKey);
@@ -232,15 +237,16 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
               <div className="review-list">
                 <div className="review-list-tools">
                   <input
+                    ref={filterRef}
                     className="search"
                     type="search"
-                    placeholder="Filter by name, type or summary"
+                    placeholder="Filter by name, label or summary  ( / )"
                     aria-label="Filter changes"
                     value={filter.text}
                     onChange={(e) => setFilter({ ...filter, text: e.target.value })}
                   />
                   <span className="muted keys-hint">
-                    <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>x</kbd> select
+                    <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>x</kbd> select · <kbd>/</kbd> filter
                   </span>
                 </div>
                 {visible.length === 0 ? (

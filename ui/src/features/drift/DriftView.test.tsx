@@ -195,6 +195,8 @@ test("the keyboard walks the changes and ticks them for a deploy", async () => {
   ).toBe(true);
   await user.keyboard("k");
   expect(current("added ApexClass IndustryClassifier")).toBe("true");
+  await user.keyboard("/");
+  expect(document.activeElement).toBe(screen.getByRole("searchbox", { name: "Filter changes" }));
   await user.click(screen.getByRole("checkbox", { name: "Select every ApexClass change" }));
   expect(screen.getByText("2 selected")).toBeTruthy();
 
