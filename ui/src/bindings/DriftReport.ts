@@ -19,4 +19,8 @@ changes: Array<ComponentChange>,
 /**
  * How many changes the ignore rules hid (always shown, so nothing hides silently).
  */
-ignoredCount: number, ignored: Array<IgnoredChange>, };
+ignoredCount: number, ignored: Array<IgnoredChange>, 
+/**
+ * The comparison in one plain sentence: "41 differences in 9 types; 3 touch security".
+ */
+headline: string, };

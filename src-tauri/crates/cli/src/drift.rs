@@ -162,6 +162,7 @@ fn print_report(out: &mut impl Write, report: &DriftReport) -> std::io::Result<(
     if report.is_empty() {
         writeln!(out, "No drift.")?;
     } else {
+        writeln!(out, "{}.", report.headline)?;
         writeln!(
             out,
             "{:<36} {:>6} {:>8} {:>8} {:>10}",

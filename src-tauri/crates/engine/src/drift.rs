@@ -140,6 +140,8 @@ pub struct DriftReport {
     #[ts(type = "number")]
     pub ignored_count: i64,
     pub ignored: Vec<IgnoredChange>,
+    /// The comparison in one plain sentence: "41 differences in 9 types; 3 touch security".
+    pub headline: String,
 }
 
 impl DriftReport {
@@ -196,6 +198,42 @@ pub fn is_managed_name(full_name: &str, namespaces: &HashSet<String>) -> bool {
             _ => false,
         }
     })
+}
+
+/// "41 differences in 9 types; 3 touch security; 2 deletions", or "No differences".
+pub fn headline(changes: &[ComponentChange]) -> String {
+    if changes.is_empty() {
+        return "No differences".into();
+    }
+    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let types: HashSet<&str> = changes.iter().map(|c| c.type_name.as_str()).collect();
+    let mut parts = vec![format!(
+        "{} in {}",
+        plural(changes.len(), "difference"),
+        plural(types.len(), "type")
+    )];
+    let security = changes
+        .iter()
+        .filter(|c| {
+            c.risks
+                .iter()
+                .any(|r| matches!(r, RiskFlag::Security | RiskFlag::FieldLevelSecurity))
+        })
+        .count();
+    if security > 0 {
+        parts.push(format!(
+            "{security} touch{} security",
+            if security == 1 { "es" } else { "" }
+        ));
+    }
+    let deletions = changes
+        .iter()
+        .filter(|c| c.change == ChangeKind::Removed)
+        .count();
+    if deletions > 0 {
+        parts.push(plural(deletions, "deletion"));
+    }
+    parts.join("; ")
 }
 
 /// The comparison of one pair of sides, before it becomes a report.
@@ -262,6 +300,7 @@ impl Engine {
             types: counts.into_values().collect(),
             ignored_count: ignored.len() as i64,
             ignored,
+            headline: headline(&changes),
             changes,
         })
     }
@@ -557,6 +596,35 @@ mod tests {
         assert!(!is_managed_name("Account__History", &none));
         let installed: HashSet<String> = ["acme".to_owned()].into();
         assert!(is_managed_name("acme__c", &installed));
+    }
+
+    #[test]
+    fn the_headline_counts_differences_types_security_and_deletions() {
+        let change = |type_name: &str, change: ChangeKind, risks: Vec<RiskFlag>| ComponentChange {
+            type_name: type_name.into(),
+            full_name: "X".into(),
+            change,
+            label: None,
+            risks,
+            summary: String::new(),
+        };
+        assert_eq!(headline(&[]), "No differences");
+        assert_eq!(
+            headline(&[change("ApexClass", ChangeKind::Added, vec![])]),
+            "1 difference in 1 type"
+        );
+        assert_eq!(
+            headline(&[
+                change(
+                    "Profile",
+                    ChangeKind::Changed,
+                    vec![RiskFlag::FieldLevelSecurity]
+                ),
+                change("ApexClass", ChangeKind::Removed, vec![RiskFlag::Deletion]),
+                change("ApexClass", ChangeKind::Changed, vec![RiskFlag::Production]),
+            ]),
+            "3 differences in 2 types; 1 touches security; 1 deletion"
+        );
     }
 
     #[test]

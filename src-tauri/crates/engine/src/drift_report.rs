@@ -158,9 +158,10 @@ pub fn to_html(report: &DriftReport, details: &ReviewDetails) -> String {
     );
     let _ = writeln!(
         h,
-        "<h1>Drift review</h1><p><b>Left:</b> {}<br><b>Right:</b> {}</p>\
+        "<h1>Drift review</h1><p><b>{}</b></p><p><b>Left:</b> {}<br><b>Right:</b> {}</p>\
          <p><span class=\"added\">{added} added</span> · <span class=\"removed\">{removed} removed</span> · \
          <span class=\"changed\">{changed} changed</span> · <span class=\"muted\">{} ignored by rules</span></p>",
+        e(&report.headline),
         e(&report.left.description),
         e(&report.right.description),
         report.ignored_count

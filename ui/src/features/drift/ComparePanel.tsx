@@ -246,7 +246,8 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
                     onChange={(e) => setFilter({ ...filter, text: e.target.value })}
                   />
                   <span className="muted keys-hint">
-                    <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>x</kbd> select · <kbd>/</kbd> filter
+                    <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>x</kbd> select · <kbd>/</kbd>{" "}
+                    filter
                   </span>
                 </div>
                 {visible.length === 0 ? (

@@ -64,6 +64,7 @@ const report: DriftReport = {
   ],
   ignoredCount: 1,
   ignored: [{ typeName: "Profile", fullName: "Guest", change: "changed", ruleId: 3 }],
+  headline: "3 differences in 2 types; 2 touch security",
 };
 
 const matrix: MatrixReport = {
@@ -161,6 +162,7 @@ test("compares production with another org at once and reviews a change", async 
     { kind: "snapshot", snapshotId: 3 },
   );
   expect(within(summary).getByRole("button", { name: /1 added/ })).toBeTruthy();
+  expect(within(summary).getByText("3 differences in 2 types; 2 touch security")).toBeTruthy();
   expect(within(summary).getByText(/ignored/).textContent).toMatch(/1\s*ignored/);
   // The list does not repeat the name in the summary.
   expect(screen.getByText("fieldPermissions[Account.ACV__c].editable true → false")).toBeTruthy();

@@ -6,7 +6,7 @@
 import type { ChangeKind } from "../../bindings/ChangeKind";
 import type { DriftReport } from "../../bindings/DriftReport";
 import type { SideInfo } from "../../bindings/SideInfo";
-import { type ChangeFilter, changedTypes, headline, rowRisks, totals } from "./driftModel";
+import { type ChangeFilter, changedTypes, rowRisks, totals } from "./driftModel";
 
 type Props = {
   report: DriftReport;
@@ -33,7 +33,7 @@ export function SummaryBar({ report, filter, onFilter, onSaveReport }: Props) {
   };
   return (
     <section className="summary card" aria-label="Summary">
-      <p className="summary-headline">{headline(report.changes)}</p>
+      <p className="summary-headline">{report.headline}</p>
       <div className="summary-sides">
         <SideName info={report.left} className="value-before" />
         <span aria-hidden="true">→</span>

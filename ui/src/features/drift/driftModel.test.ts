@@ -10,7 +10,6 @@ import {
   emptyFilter,
   filterChanges,
   filterMatrixRows,
-  headline,
   latestPerOrg,
   listSummary,
   rowRisks,
@@ -130,12 +129,6 @@ test("production is a side-level flag: not a row badge, not 'risky' on its own",
     "security",
   ]);
   expect(filterChanges([prodOnly], { ...emptyFilter, riskyOnly: true })).toEqual([]);
-});
-
-test("the headline says how much differs and how much touches security", () => {
-  expect(headline([])).toBe("No differences");
-  expect(headline(changes)).toBe("4 differences in 2 types; 1 touches security; 1 deletion");
-  expect(headline([change("ApexClass", "A")])).toBe("1 difference in 1 type");
 });
 
 test("the filter finds a component by its label too", () => {

@@ -110,24 +110,6 @@ export function listSummary(c: ComponentChange): string {
   return c.summary.startsWith(prefix) ? c.summary.slice(prefix.length) : c.summary;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString()} ${n === 1 ? one : many}`;
-
-/** The comparison in one plain sentence: "41 differences in 9 types; 3 touch security". */
-export function headline(changes: ComponentChange[]): string {
-  if (changes.length === 0) return "No differences";
-  const types = new Set(changes.map((c) => c.typeName)).size;
-  const parts = [`${plural(changes.length, "difference")} in ${plural(types, "type")}`];
-  const security = changes.filter((c) =>
-    c.risks.some((r) => r === "security" || r === "field_level_security"),
-  ).length;
-  if (security > 0)
-    parts.push(`${security.toLocaleString()} touch${security === 1 ? "es" : ""} security`);
-  const deletions = changes.filter((c) => c.change === "removed").length;
-  if (deletions > 0) parts.push(`${plural(deletions, "deletion")}`);
-  return parts.join("; ");
-}
-
 /** Totals over every type. */
 export function totals(types: TypeCounts[]) {
   return types.reduce(
