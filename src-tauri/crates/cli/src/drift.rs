@@ -1,5 +1,5 @@
-//! `orgfleet drift <a> <b>`: what differs between two snapshots or project folders, for
-//! people and pipelines; `orgfleet drift matrix` for a baseline against many snapshots;
+//! `orgfleet drift <a> <b>`: what differs between two snapshots, project folders or orgs as
+//! they are now (fresh snapshots), for people and pipelines; `orgfleet drift matrix` for a baseline against many snapshots;
 //! `orgfleet drift rules` for the workspace's ignore rules.
 //!
 //! Exit codes a pipeline branches on: 0 no drift, 1 drift, 2 usage (unknown snapshot, missing
@@ -8,6 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Subcommand, ValueEnum};
 use orgfleet_engine::{
@@ -17,13 +18,15 @@ use orgfleet_engine::{
 
 use crate::error::CliError;
 use crate::output;
+use crate::snapshot::take_all;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct DriftArgs {
     #[command(subcommand)]
     command: Option<DriftCommand>,
-    /// Left side: a snapshot id, or an sfdx project folder / mdapi folder / mdapi zip.
+    /// Left side: a snapshot id, an sfdx project folder / mdapi folder / mdapi zip, or a
+    /// connected org's alias (snapshotted afresh first).
     #[arg(required = true)]
     left: Option<String>,
     /// Right side, as the left.
@@ -109,6 +112,63 @@ fn side(arg: &str) -> Result<DriftSide, CliError> {
     }
 }
 
+/// One side of `drift <a> <b>`: a path or snapshot id as [`side`], or else the alias of a
+/// connected org, which is snapshotted afresh (its progress on stderr) before comparing.
+/// Every argument is checked before any snapshot is taken.
+fn sides(engine: &Arc<Engine>, args: [&str; 2]) -> Result<[DriftSide; 2], CliError> {
+    enum Arg {
+        Side(DriftSide),
+        Org(String),
+    }
+    let classify = |arg: &str| -> Result<Arg, CliError> {
+        if let Ok(side) = side(arg) {
+            return Ok(Arg::Side(side));
+        }
+        match engine.org(arg) {
+            Ok(org) => Ok(Arg::Org(org.alias)),
+            Err(_) => Err(Error::InvalidInput(format!(
+                "`{arg}` is neither a snapshot id, an existing folder or zip, nor the alias of \
+                 a connected org (see `orgfleet org list`)"
+            ))
+            .into()),
+        }
+    };
+    let classified = [classify(args[0])?, classify(args[1])?];
+    let orgs: Vec<String> = classified
+        .iter()
+        .filter_map(|a| match a {
+            Arg::Org(alias) => Some(alias.clone()),
+            Arg::Side(_) => None,
+        })
+        .collect();
+    let fresh = if orgs.is_empty() {
+        Vec::new()
+    } else {
+        crate::runtime()?.block_on(take_all(engine, &orgs))?
+    };
+    let resolve = |arg: Arg| -> Result<DriftSide, CliError> {
+        let alias = match arg {
+            Arg::Side(side) => return Ok(side),
+            Arg::Org(alias) => alias,
+        };
+        let outcome = fresh
+            .iter()
+            .find(|o| o.org == alias)
+            .ok_or_else(|| CliError::Crashed(format!("no snapshot job ran for {alias}")))?;
+        match &outcome.snapshot {
+            Some(record) => Ok(DriftSide::snapshot(record.id)),
+            None => Err(Error::InvalidInput(format!(
+                "the snapshot of {alias} {}: {}",
+                outcome.status,
+                outcome.error.as_deref().unwrap_or("no details")
+            ))
+            .into()),
+        }
+    };
+    let [left, right] = classified;
+    Ok([resolve(left)?, resolve(right)?])
+}
+
 /// An unknown snapshot or component is a usage error (exit 2), not drift (exit 1).
 fn usage_when_not_found(e: Error) -> CliError {
     match e {
@@ -119,7 +179,11 @@ fn usage_when_not_found(e: Error) -> CliError {
     }
 }
 
-pub fn run(engine: &Engine, args: DriftArgs, out: &mut impl Write) -> Result<ExitCode, CliError> {
+pub fn run(
+    engine: &Arc<Engine>,
+    args: DriftArgs,
+    out: &mut impl Write,
+) -> Result<ExitCode, CliError> {
     match args.command {
         Some(DriftCommand::Matrix {
             baseline,
@@ -131,9 +195,8 @@ pub fn run(engine: &Engine, args: DriftArgs, out: &mut impl Write) -> Result<Exi
             let (Some(left), Some(right)) = (args.left, args.right) else {
                 return Err(Error::InvalidInput("give two sides to compare".into()).into());
             };
-            let report = engine
-                .compare(side(&left)?, side(&right)?)
-                .map_err(usage_when_not_found)?;
+            let [left, right] = sides(engine, [&left, &right])?;
+            let report = engine.compare(left, right).map_err(usage_when_not_found)?;
             if args.json {
                 output::json(out, &report)?;
             } else {

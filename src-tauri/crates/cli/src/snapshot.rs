@@ -82,12 +82,12 @@ impl From<Format> for ExportFormat {
 /// One org's outcome of `snapshot take --json`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct TakeOutcome {
-    org: String,
-    job_id: i64,
-    status: &'static str,
-    snapshot: Option<SnapshotRecord>,
-    error: Option<String>,
+pub(crate) struct TakeOutcome {
+    pub org: String,
+    pub job_id: i64,
+    pub status: &'static str,
+    pub snapshot: Option<SnapshotRecord>,
+    pub error: Option<String>,
 }
 
 fn source(record: &SnapshotRecord) -> String {
@@ -232,12 +232,12 @@ pub async fn run(
     }
 }
 
-async fn take(
-    engine: Arc<Engine>,
+/// Snapshots each org (one job each, at once), with each job's phase on stderr, and waits
+/// for all of them.
+pub(crate) async fn take_all(
+    engine: &Arc<Engine>,
     aliases: &[String],
-    json: bool,
-    out: &mut impl Write,
-) -> Result<ExitCode, CliError> {
+) -> Result<Vec<TakeOutcome>, CliError> {
     let orgs = aliases
         .iter()
         .map(|a| engine.org(a))
@@ -284,6 +284,16 @@ async fn take(
         });
     }
     progress.abort();
+    Ok(outcomes)
+}
+
+async fn take(
+    engine: Arc<Engine>,
+    aliases: &[String],
+    json: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode, CliError> {
+    let outcomes = take_all(&engine, aliases).await?;
     let failed = outcomes.iter().any(|o| o.snapshot.is_none());
     if json {
         output::json(out, &outcomes)?;

@@ -206,4 +206,28 @@ async fn take_list_show_export_delete() {
         .unwrap());
     assert_eq!(imported["componentCount"], 1);
     assert_eq!(imported["source"]["kind"], "import");
+
+    // `drift <org alias> <folder>`: the org is snapshotted afresh, then compared with the
+    // project it was loaded from: no drift (0). A class edited in the project is drift (1).
+    let same = run(&["drift", "uat", &src_arg]).await.unwrap();
+    assert_eq!(
+        same.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&same.stdout),
+        String::from_utf8_lossy(&same.stderr)
+    );
+    assert!(String::from_utf8_lossy(&same.stderr).contains("[uat] "));
+    std::fs::write(
+        src.path().join("classes/Hello.cls"),
+        "public class Hello {}\n",
+    )
+    .unwrap();
+    let drifted = run(&["drift", "uat", &src_arg]).await.unwrap();
+    assert_eq!(drifted.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&drifted.stdout).contains("~ ApexClass Hello"));
+    // Neither a snapshot, a path nor an org: usage (2), saying what it could have been.
+    let unknown = run(&["drift", "uat", "nobody"]).await.unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("alias of a connected org"));
 }
