@@ -62,13 +62,20 @@ pub async fn snapshot_take(
         .collect())
 }
 
+/// Starts importing a project folder or package zip as a snapshot; returns the job id (its
+/// result is the SnapshotRecord; progress arrives over the job Channel).
 #[tauri::command]
-pub async fn snapshot_import(
-    state: State<'_, AppState>,
-    path: String,
-) -> Result<SnapshotRecord, IpcError> {
-    let engine = state.engine()?.clone();
-    blocking(move || engine.import_snapshot(&PathBuf::from(path))).await
+pub async fn snapshot_import(state: State<'_, AppState>, path: String) -> Result<JobId, IpcError> {
+    if path.trim().is_empty() {
+        return Err(IpcError::new(
+            ErrorCode::InvalidInput,
+            "choose the project folder or zip to import",
+        ));
+    }
+    Ok(state
+        .engine()?
+        .start_import_snapshot(PathBuf::from(path.trim()))?
+        .id)
 }
 
 #[tauri::command]

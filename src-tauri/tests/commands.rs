@@ -2,34 +2,18 @@
 //! capabilities (so a command missing from the ACL fails here too), exactly as the UI calls
 //! them: JSON in, `{code, message, detail}` errors out.
 
-use std::time::{Duration, Instant};
-
 mod support;
 
 use serde_json::json;
-use support::{app, app_with_database, home, invoke};
+use support::{app, app_with_database, home, invoke, wait_for_job};
 
 #[test]
 fn store_check_runs_to_completion_and_is_listed() {
     let (_app, window) = app("check");
     invoke(&window, "jobs_watch", json!({"onEvent": "__CHANNEL__:7"})).unwrap();
     let id = invoke(&window, "store_check_start", json!({})).unwrap();
-    let id = id.as_i64().expect("job id is a number");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let job = loop {
-        let jobs = invoke(&window, "jobs_list", json!({"limit": 10})).unwrap();
-        let job = jobs
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|j| j["id"] == id)
-            .cloned()
-            .unwrap();
-        if job["status"] == "succeeded" || Instant::now() > deadline {
-            break job;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    assert!(id.is_i64(), "job id is a number: {id}");
+    let job = wait_for_job(&window, &id);
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(job["progressDone"], job["progressTotal"]);
     assert_eq!(job["kind"], "store_maintenance");

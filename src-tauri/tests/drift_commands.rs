@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::{Value, json};
-use support::{app, home, invoke};
+use support::{app, home, import, invoke, wait_for_job};
 
 const PROFILE_BEFORE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <Profile xmlns="http://soap.sforce.com/2006/04/metadata">
@@ -81,8 +81,8 @@ fn compare_review_ignore_and_hand_off() {
         PROFILE_AFTER,
         Some("public class Greeter {\n    public String hello() { return 'hi'; }\n}\n"),
     );
-    let left = invoke(&window, "snapshot_import", json!({"path": before})).unwrap();
-    let right = invoke(&window, "snapshot_import", json!({"path": after})).unwrap();
+    let left = import(&window, &before);
+    let right = import(&window, &after);
     let (l, r) = (snapshot_side(&left), snapshot_side(&right));
 
     let report = invoke(&window, "drift_compare", json!({"left": l, "right": r})).unwrap();
@@ -235,8 +235,36 @@ fn bad_drift_requests_get_errors_that_say_what_to_do() {
     let (_app, window) = app("drift-errors");
     let dir = home("drift-errors-projects");
     let one = project(&dir.join("one"), PROFILE_BEFORE, None);
-    let record = invoke(&window, "snapshot_import", json!({"path": one})).unwrap();
+    let record = import(&window, &one);
     let side = snapshot_side(&record);
+
+    // Imports that cannot start or cannot finish say why.
+    let err = invoke(
+        &window,
+        "snapshot_import",
+        json!({"path": "/no/such/project"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("does not exist"));
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let id = invoke(
+        &window,
+        "snapshot_import",
+        json!({"path": empty.display().to_string()}),
+    )
+    .unwrap();
+    let job = wait_for_job(&window, &id);
+    assert_eq!(job["status"], "failed", "{job}");
+    assert!(
+        job["error"]
+            .as_str()
+            .unwrap()
+            .contains("no metadata components"),
+        "{job}"
+    );
+    assert_eq!(job["kind"], "snapshot_import");
 
     let err = invoke(
         &window,

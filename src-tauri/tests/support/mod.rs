@@ -53,3 +53,37 @@ pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Re
     )
     .map(|body| body.deserialize::<Value>().unwrap())
 }
+
+/// Waits (up to 30 s) for job `id` to end and returns its row.
+pub fn wait_for_job(window: &WebviewWindow<MockRuntime>, id: &Value) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let jobs = invoke(window, "jobs_list", serde_json::json!({"limit": 50})).unwrap();
+        let job = jobs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| &j["id"] == id)
+            .cloned();
+        if let Some(job) = job
+            && !matches!(job["status"].as_str(), Some("queued" | "running"))
+        {
+            return job;
+        }
+        assert!(std::time::Instant::now() < deadline, "job {id} did not end");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Imports `path` through the `snapshot_import` job and returns the snapshot record.
+pub fn import(window: &WebviewWindow<MockRuntime>, path: &str) -> Value {
+    let id = invoke(
+        window,
+        "snapshot_import",
+        serde_json::json!({ "path": path }),
+    )
+    .unwrap();
+    let job = wait_for_job(window, &id);
+    assert_eq!(job["status"], "succeeded", "{job}");
+    job["result"].clone()
+}

@@ -86,7 +86,8 @@ export const api = {
   snapshotsList: () => call<SnapshotRecord[]>("snapshots_list"),
   /** Starts one snapshot job per org; returns the job ids. */
   snapshotTake: (orgIds: number[]) => call<number[]>("snapshot_take", { orgIds }),
-  snapshotImport: (path: string) => call<SnapshotRecord>("snapshot_import", { path }),
+  /** Starts importing a project or zip as a snapshot; returns the job id (result: SnapshotRecord). */
+  snapshotImport: (path: string) => call<number>("snapshot_import", { path }),
   snapshotComponents: (id: number) => call<ComponentEntry[]>("snapshot_components", { id }),
   snapshotFile: (id: number, typeName: string, fullName: string) =>
     call<SnapshotFile[]>("snapshot_file", { id, typeName, fullName }),

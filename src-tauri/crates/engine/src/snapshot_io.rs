@@ -7,6 +7,7 @@
 //! imported project and a snapshot of the org it was deployed to compare equal.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use orgfleet_metadata::mdapi::Package;
 use orgfleet_store::snapshots as rows;
@@ -15,9 +16,10 @@ use orgfleet_store::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::Engine;
 use crate::error::{Error, Result};
+use crate::jobs::{JobFailure, JobHandle};
 use crate::snapshot_merge::{canonical_files, is_metadata_xml, unclassified_warning};
+use crate::{Engine, JobKind};
 use orgfleet_metadata::xml::Element;
 
 /// The format of an export.
@@ -77,6 +79,42 @@ impl Engine {
     /// `sfdx-project.json`) as a snapshot. Files no known type claims are not stored and are
     /// listed in a warning.
     pub fn import_snapshot(&self, path: &Path) -> Result<SnapshotRecord> {
+        self.import_snapshot_with(path, &|_, _| {})
+    }
+
+    /// [`Engine::import_snapshot`] as a job titled "Import <folder>" (progress per step),
+    /// whose result is the [`SnapshotRecord`]. It takes seconds and writes the snapshot in one
+    /// transaction, so once started it runs to the end. A path that does not exist is refused
+    /// before any job starts.
+    pub fn start_import_snapshot(self: &Arc<Self>, path: PathBuf) -> Result<JobHandle> {
+        if !path.exists() {
+            return Err(Error::InvalidInput(format!(
+                "{} does not exist — give an sfdx project folder, an mdapi folder or a package zip",
+                path.display()
+            )));
+        }
+        let engine = self.clone();
+        let title = format!("Import {}", import_label(&path));
+        self.jobs()
+            .start(JobKind::SnapshotImport, &title, move |ctx| async move {
+                let record = tokio::task::spawn_blocking(move || {
+                    engine.import_snapshot_with(&path, &|step, phase| {
+                        ctx.progress(step, Some(IMPORT_STEPS), phase);
+                    })
+                })
+                .await
+                .map_err(|e| JobFailure::Failed(format!("the import crashed: {e}")))??;
+                serde_json::to_value(&record).map_err(JobFailure::from)
+            })
+    }
+
+    /// The import, reporting each step (`step` of [`IMPORT_STEPS`], in words) to `report`.
+    fn import_snapshot_with(
+        &self,
+        path: &Path,
+        report: &dyn Fn(i64, &str),
+    ) -> Result<SnapshotRecord> {
+        report(0, &format!("Reading {}", path.display()));
         let pkg = read_package(path)?;
         if pkg.components.is_empty() {
             return Err(Error::InvalidInput(format!(
@@ -84,21 +122,19 @@ impl Engine {
                 path.display()
             )));
         }
+        report(1, &format!("Checking {} components", pkg.components.len()));
         refuse_malformed_xml(&pkg)?;
         let warnings: Vec<SnapshotWarning> =
             unclassified_warning(&pkg, "imported").into_iter().collect();
-        let label = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
         let meta = NewSnapshot {
             source: SnapshotSource::Import {
                 path: path.display().to_string(),
             },
-            label,
+            label: import_label(path),
             api_version: pkg.manifest.as_ref().and_then(|m| m.version.clone()),
             warnings,
         };
+        report(2, &format!("Storing {} components", pkg.components.len()));
         let components = pkg
             .components
             .into_iter()
@@ -107,7 +143,9 @@ impl Engine {
                 type_name: id.type_name,
                 full_name: id.full_name,
             });
-        Ok(rows::write_snapshot(self.store(), &meta, components)?)
+        let record = rows::write_snapshot(self.store(), &meta, components)?;
+        report(IMPORT_STEPS, "Imported");
+        Ok(record)
     }
 
     /// Writes snapshot `id` to `dest`: for [`ExportFormat::Mdapi`] the zip file to create (an
@@ -133,6 +171,16 @@ impl Engine {
         }
         Ok(dest.to_path_buf())
     }
+}
+
+/// Steps of an import job: read, check, store, done.
+const IMPORT_STEPS: i64 = 3;
+
+/// A snapshot's label when imported from `path`: the folder or zip name.
+fn import_label(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// Writes next to `dest` and renames, so an interrupted write never leaves half a file.

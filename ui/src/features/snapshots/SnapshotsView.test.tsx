@@ -4,12 +4,16 @@ import { renderWithQueries } from "../../test-utils";
 import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
 import { SnapshotsView } from "./SnapshotsView";
 
-const hoisted = vi.hoisted(() => ({ snapshots: [] as SnapshotRecord[] }));
+const hoisted = vi.hoisted(() => ({
+  snapshots: [] as SnapshotRecord[],
+  jobs: [] as Record<string, unknown>[],
+}));
 
 vi.mock("../../api/ipc", () => ({
   api: {
     snapshotsList: vi.fn(async () => hoisted.snapshots),
     snapshotTake: vi.fn(async () => [5]),
+    snapshotImport: vi.fn(async () => 9),
     snapshotComponents: vi.fn(async () => [
       { typeName: "ApexClass", fullName: "InvoiceService", contentHash: "a", size: 120 },
       { typeName: "CustomObject", fullName: "Invoice__c", contentHash: "b", size: 900 },
@@ -31,7 +35,7 @@ vi.mock("../../api/ipc", () => ({
         tags: [],
       },
     ]),
-    jobsList: vi.fn(async () => []),
+    jobsList: vi.fn(async () => hoisted.jobs),
     jobsWatch: vi.fn(async () => undefined),
     jobCancel: vi.fn(async () => undefined),
   },
@@ -58,6 +62,7 @@ function renderView() {
 
 beforeEach(() => {
   hoisted.snapshots = [];
+  hoisted.jobs = [];
   vi.clearAllMocks();
 });
 
@@ -109,5 +114,32 @@ describe("SnapshotsView", () => {
       within(screen.getByRole("dialog")).getByRole("button", { name: "Delete snapshot" }),
     );
     expect(api.snapshotDelete).toHaveBeenCalledWith(7);
+  });
+
+  it("imports as a job and says why an import failed", async () => {
+    renderView();
+    await userEvent.click(await screen.findByRole("button", { name: "Import…" }));
+    const dialog = screen.getByRole("dialog");
+    await userEvent.type(within(dialog).getByRole("textbox"), "/home/me/empty");
+    hoisted.jobs = [
+      {
+        id: 9,
+        kind: "snapshot_import",
+        title: "Import empty",
+        status: "failed",
+        progressDone: 0,
+        progressTotal: 3,
+        phase: "Reading /home/me/empty",
+        error: "/home/me/empty holds no metadata components",
+        result: null,
+        createdAt: 0,
+        startedAt: 0,
+        finishedAt: 1,
+      },
+    ];
+    await userEvent.click(within(dialog).getByRole("button", { name: "Import" }));
+    expect(api.snapshotImport).toHaveBeenCalledWith("/home/me/empty");
+    expect(await within(dialog).findByText(/holds no metadata components/)).toBeTruthy();
+    expect(screen.getByRole("dialog")).toBe(dialog);
   });
 });

@@ -3,7 +3,7 @@
  * with sizes and warnings, browse one, import a project folder or zip, export, delete.
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { ExportFormat } from "../../bindings/ExportFormat";
 import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
 import { api } from "../../api/ipc";
@@ -245,15 +245,26 @@ function TakeDialog({ onClose }: { onClose: () => void }) {
 
 function ImportDialog({ onClose }: { onClose: () => void }) {
   const [path, setPath] = useState("");
+  const [jobId, setJobId] = useState<number | null>(null);
   const client = useQueryClient();
+  const jobs = useJobs();
   const run = useMutation({
     mutationFn: () => api.snapshotImport(path.trim()),
-    onSuccess: () => {
+    onSuccess: (id) => {
+      setJobId(id);
       client.invalidateQueries({ queryKey: keys.jobs });
-      client.invalidateQueries({ queryKey: snapshotsKey });
-      onClose();
     },
   });
+  // The import is a job: follow it here, close on success, keep the dialog on failure.
+  const job = jobId === null ? undefined : jobs.data?.find((j) => j.id === jobId);
+  const running = jobId !== null && (!job || job.status === "queued" || job.status === "running");
+  useEffect(() => {
+    if (job?.status === "succeeded") {
+      client.invalidateQueries({ queryKey: snapshotsKey });
+      onClose();
+    }
+  }, [job?.status, client, onClose]);
+  const failure = job && job.status !== "succeeded" && !running ? (job.error ?? job.status) : null;
   return (
     <Dialog
       title="Import a project as a snapshot"
@@ -261,9 +272,12 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
       footer={
         <DialogActions
           onCancel={onClose}
-          onConfirm={() => run.mutate()}
-          confirmLabel="Import"
-          disabled={!path.trim() || run.isPending}
+          onConfirm={() => {
+            setJobId(null);
+            run.mutate();
+          }}
+          confirmLabel={running ? "Importing…" : "Import"}
+          disabled={!path.trim() || run.isPending || running}
         />
       }
     >
@@ -276,7 +290,13 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
           spellCheck={false}
         />
       </label>
+      {running && job && (
+        <p className="muted" role="status">
+          {job.phase ?? "Starting…"}
+        </p>
+      )}
       {run.error && <p className="form-error">{run.error.message}</p>}
+      {failure && <p className="form-error">{failure}</p>}
     </Dialog>
   );
 }
