@@ -1,6 +1,8 @@
 //! Shared by the command tests: an app on tauri's mock runtime with the real tauri.conf.json
 //! and capabilities, and `invoke` exactly as the UI calls commands (JSON in, JSON or
-//! `{code, message, detail}` out).
+//! `{code, message, detail}` out). Each test binary uses part of it.
+
+#![allow(dead_code)]
 
 use orgfleet_app::{AppState, configure};
 use orgfleet_engine::Engine;
