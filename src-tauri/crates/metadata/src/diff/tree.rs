@@ -100,10 +100,19 @@ pub(crate) fn diff_documents(
     b: &Doc<'_>,
     options: &DiffOptions,
 ) -> (Vec<ElementEdit>, usize) {
+    // b's name symbols in a's numbering; names a lacks come after a's.
+    let b_symbols = (0..b.symbol_count() as u32)
+        .map(|s| {
+            let name = b.name_of_symbol(s);
+            a.symbol(name)
+                .map_or(a.symbol_count() + s as usize, |t| t as usize)
+        })
+        .collect();
     let mut d = Differ {
         rules,
         a,
         b,
+        b_symbols,
         show_reordered: options.show_reordered,
         edits: Vec::new(),
         hidden: 0,
@@ -122,6 +131,8 @@ struct Differ<'r, 'd, 'a, 'b> {
     rules: &'r Rules,
     a: &'d Doc<'a>,
     b: &'d Doc<'b>,
+    /// For each name symbol of `b`, the symbol of `a` with that name, or a number past `a`'s.
+    b_symbols: Vec<usize>,
     show_reordered: bool,
     edits: Vec<ElementEdit>,
     hidden: usize,
@@ -166,30 +177,31 @@ impl<'d> Differ<'_, 'd, '_, '_> {
     }
 
     fn element(&mut self, a: Id, b: Id, display: &str, schema: &str) {
-        if self.a.same(a, self.b, b) {
+        let (da, db): (&'d Doc<'_>, &'d Doc<'_>) = (self.a, self.b);
+        if da.same(a, db, b) {
             return;
         }
-        let (na, nb) = (self.a.node(a), self.b.node(b));
         let here = if display.is_empty() {
-            &*na.name
+            da.name(a)
         } else {
             display
         };
-        self.attributes(&na.attrs, &nb.attrs, here);
-        if na.is_leaf() && nb.is_leaf() {
-            if na.text() != nb.text() {
-                let (ta, tb) = (na.text().to_owned(), nb.text().to_owned());
+        self.attributes(da.attrs(a), db.attrs(b), here);
+        let (leaf_a, leaf_b) = (da.is_leaf(a), db.is_leaf(b));
+        if leaf_a && leaf_b {
+            if da.text(a) != db.text(b) {
+                let (ta, tb) = (da.text(a).to_owned(), db.text(b).to_owned());
                 self.push(here, EditKind::Changed, Some(ta), Some(tb));
             }
             return;
         }
-        if na.is_leaf() || nb.is_leaf() {
-            let (ra, rb) = (self.a.render(a), self.b.render(b));
+        if leaf_a || leaf_b {
+            let (ra, rb) = (da.render(a), db.render(b));
             self.push(here, EditKind::Changed, Some(ra), Some(rb));
             return;
         }
-        if na.text() != nb.text() {
-            let (ta, tb) = (na.text().to_owned(), nb.text().to_owned());
+        if da.text(a) != db.text(b) {
+            let (ta, tb) = (da.text(a).to_owned(), db.text(b).to_owned());
             self.push(
                 &format!("{here}#text"),
                 EditKind::Changed,
@@ -197,22 +209,19 @@ impl<'d> Differ<'_, 'd, '_, '_> {
                 Some(tb),
             );
         }
-        // Children grouped by name, in order of first appearance. Siblings of one name are
-        // usually adjacent, so the last group is tried before the map.
+        // Children grouped by name, in order of first appearance. Names are compared as
+        // symbols: `a`'s own, and `b`'s mapped to `a`'s (or past them when `a` lacks the name).
+        let mut slot = vec![usize::MAX; self.b_symbols.len() + da.symbol_count()];
         let mut groups: Vec<(&'d str, Vec<Id>, Vec<Id>)> = Vec::new();
-        let mut index: FastMap<&'d str, usize> = FastMap::default();
-        let (da, db): (&'d Doc<'_>, &'d Doc<'_>) = (self.a, self.b);
         for (side, doc, parent) in [(0, da, a), (1, db, b)] {
-            let mut last = usize::MAX;
-            for &c in &doc.node(parent).children {
-                let name = doc.name(c);
-                if groups.get(last).is_none_or(|g| g.0 != name) {
-                    last = *index.entry(name).or_insert_with(|| {
-                        groups.push((name, Vec::new(), Vec::new()));
-                        groups.len() - 1
-                    });
+            for c in doc.children(parent) {
+                let sym = doc.symbol_of(c) as usize;
+                let key = if side == 0 { sym } else { self.b_symbols[sym] };
+                if slot[key] == usize::MAX {
+                    slot[key] = groups.len();
+                    groups.push((doc.name(c), Vec::new(), Vec::new()));
                 }
-                let g = &mut groups[last];
+                let g = &mut groups[slot[key]];
                 if side == 0 { g.1.push(c) } else { g.2.push(c) }
             }
         }
@@ -254,10 +263,9 @@ impl<'d> Differ<'_, 'd, '_, '_> {
         let rule = self.rules.get(&schema);
         let ordered = rule.is_some_and(|r| r.ordered);
         let pairs = match rule {
-            Some(r) if !r.key.is_empty() => match_declared(
-                xs.iter().map(|&x| declared_key(da, x, r.key)).collect(),
-                ys.iter().map(|&y| declared_key(db, y, r.key)).collect(),
-            ),
+            Some(r) if !r.key.is_empty() => {
+                match_declared(declared_keys(da, xs, r.key), declared_keys(db, ys, r.key))
+            }
             None if xs.len() <= 1 && ys.len() <= 1 => {
                 match (xs.first(), ys.first()) {
                     (Some(&a), Some(&b)) => self.element(a, b, &display, &schema),
@@ -340,24 +348,31 @@ fn join(base: &str, name: &str, sep: char) -> String {
     }
 }
 
-/// The registry key of an entry: its key children's texts, joined by ", " (empty ones left out).
-fn declared_key<'d>(doc: &'d Doc<'_>, id: Id, key: &[&str]) -> Cow<'d, str> {
-    let mut parts = key
-        .iter()
-        .filter_map(|k| doc.child_text(id, k))
-        .filter(|t| !t.is_empty());
-    match (parts.next(), parts.next()) {
-        (None, _) => Cow::Borrowed("(none)"),
-        (Some(only), None) => Cow::Borrowed(only),
-        (Some(first), Some(second)) => {
-            let mut joined = format!("{first}, {second}");
-            for p in parts {
-                joined.push_str(", ");
-                joined.push_str(p);
+/// The registry key of each entry: its key children's texts, joined by ", " (empty ones
+/// left out).
+fn declared_keys<'d>(doc: &'d Doc<'_>, ids: &[Id], key: &[&str]) -> Vec<Cow<'d, str>> {
+    // Symbols are looked up once per list, not once per entry.
+    let syms: Vec<u32> = key.iter().filter_map(|k| doc.symbol(k)).collect();
+    ids.iter()
+        .map(|&id| {
+            let mut parts = syms
+                .iter()
+                .filter_map(|&k| doc.child_text_sym(id, k))
+                .filter(|t| !t.is_empty());
+            match (parts.next(), parts.next()) {
+                (None, _) => Cow::Borrowed("(none)"),
+                (Some(only), None) => Cow::Borrowed(only),
+                (Some(first), Some(second)) => {
+                    let mut joined = format!("{first}, {second}");
+                    for p in parts {
+                        joined.push_str(", ");
+                        joined.push_str(p);
+                    }
+                    Cow::Owned(joined)
+                }
             }
-            Cow::Owned(joined)
-        }
-    }
+        })
+        .collect()
 }
 
 /// Makes keys unique by suffixing repeats (`X`, `X#2`, ...), so duplicates still pair up.
@@ -461,25 +476,28 @@ fn pairs_from<'d>(
     pairs
 }
 
-/// A natural identity of an undeclared entry, if it has one.
-fn identity<'d>(doc: &'d Doc<'_>, id: Id) -> Option<Cow<'d, str>> {
-    let n = doc.node(id);
-    let from_text = if n.is_leaf() {
-        Some(n.text())
-    } else {
-        ID_CHILDREN
-            .iter()
-            .find_map(|name| doc.child_text(id, name).filter(|t| !t.is_empty()))
-    };
-    from_text
-        .filter(|t| !t.is_empty())
-        .or_else(|| {
-            ID_ATTRS
-                .iter()
-                .find_map(|a| doc.attr(id, a))
-                .filter(|v| !v.is_empty())
+/// A natural identity of each undeclared entry, if it has one.
+fn identities<'d>(doc: &'d Doc<'_>, ids: &[Id]) -> Vec<Option<Cow<'d, str>>> {
+    let syms: Vec<u32> = ID_CHILDREN.iter().filter_map(|n| doc.symbol(n)).collect();
+    ids.iter()
+        .map(|&id| {
+            let from_text = if doc.is_leaf(id) {
+                Some(doc.text(id))
+            } else {
+                syms.iter()
+                    .find_map(|&s| doc.child_text_sym(id, s).filter(|t| !t.is_empty()))
+            };
+            from_text
+                .filter(|t| !t.is_empty())
+                .or_else(|| {
+                    ID_ATTRS
+                        .iter()
+                        .find_map(|a| doc.attr(id, a))
+                        .filter(|v| !v.is_empty())
+                })
+                .map(Cow::Borrowed)
         })
-        .map(Cow::Borrowed)
+        .collect()
 }
 
 fn all_unique(ids: &[Option<Cow<'_, str>>]) -> bool {
@@ -490,16 +508,16 @@ fn all_unique(ids: &[Option<Cow<'_, str>>]) -> bool {
 
 /// Matches entries without a declared key (see the module documentation).
 fn match_list<'d>(da: &'d Doc<'_>, xs: &[Id], db: &'d Doc<'_>, ys: &[Id]) -> Vec<Pair<'d>> {
-    let ids_a: Vec<Option<Cow<'d, str>>> = xs.iter().map(|&x| identity(da, x)).collect();
-    let ids_b: Vec<Option<Cow<'d, str>>> = ys.iter().map(|&y| identity(db, y)).collect();
+    let ids_a = identities(da, xs);
+    let ids_b = identities(db, ys);
     if all_unique(&ids_a) && all_unique(&ids_b) {
         return match_by_keys(
             ids_a.into_iter().flatten().collect(),
             ids_b.into_iter().flatten().collect(),
         );
     }
-    let hash_a: Vec<u64> = xs.iter().map(|&x| da.node(x).hash).collect();
-    let hash_b: Vec<u64> = ys.iter().map(|&y| db.node(y).hash).collect();
+    let hash_a: Vec<u64> = xs.iter().map(|&x| da.hash(x)).collect();
+    let hash_b: Vec<u64> = ys.iter().map(|&y| db.hash(y)).collect();
     let same = |i: usize, j: usize| hash_a[i] == hash_b[j] && da.same(xs[i], db, ys[j]);
     let same_id = |i: usize, j: usize| ids_a[i].is_some() && ids_a[i] == ids_b[j];
     let pair = |i: usize, j: usize| Pair {
