@@ -18,6 +18,7 @@ mod dom;
 mod hash;
 mod matching;
 mod parse;
+mod scan;
 mod summary;
 #[cfg(test)]
 mod tests;
