@@ -26,7 +26,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use orgfleet_engine::{ChangeKind, DriftReport, DriftSide, Engine, ExportFormat};
-use orgfleet_metadata::diff::{DiffOptions, diff_component};
+use orgfleet_metadata::diff::{ComponentDiff, DiffOptions, diff_component};
 
 use generate::{Drift, Variant};
 use timing::{Row, measure, measure_each};
@@ -52,13 +52,16 @@ fn run() -> Result<(), Error> {
     let n = env_number("ORGFLEET_BENCH_COMPONENTS", 50_000);
     let root = std::env::temp_dir().join(format!("orgfleet-drift-bench-{}", std::process::id()));
     std::fs::create_dir_all(&root)?;
+    let load_at_start = timing::load_average();
+    eprintln!("load average at start: {load_at_start}");
     let result = bench(&root, n, runs);
     let _ = std::fs::remove_dir_all(&root);
     let rows = result?;
     println!("\n{}", timing::table(&rows));
     println!(
-        "machine: {} cores, load average {} (1, 5, 15 min) at the end; times are wall clock, \
-         CPU is all threads of the benchmark process",
+        "machine: {} cores; load average (1, 5, 15 min) {load_at_start} at the start, {} at the \
+         end. Medians of {runs} runs after a warm-up, wall clock; CPU is per run, all threads of \
+         the benchmark and the processes it waited for.",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         timing::load_average()
     );
@@ -66,7 +69,6 @@ fn run() -> Result<(), Error> {
 }
 
 fn bench(root: &Path, n: usize, runs: usize) -> Result<Vec<Row>, Error> {
-    eprintln!("load average at start: {}", timing::load_average());
     let only = std::env::var("ORGFLEET_BENCH_ONLY").unwrap_or_default();
     let part = |name: &str| only.is_empty() || only == name;
     let engine = Engine::open(&root.join("orgfleet.sqlite"))?;
@@ -109,8 +111,11 @@ fn snapshots(root: &Path, engine: &Engine, n: usize, runs: usize) -> Result<Vec<
     // 1. The summary and the semantic diff of every change.
     let report = engine.compare(left.clone(), right.clone())?;
     let count = |k: ChangeKind| report.changes.iter().filter(|c| c.change == k).count();
+    let top = top_level_differing(n, &drift);
     let changes = format!(
-        "{} changes: {} changed, {} added, {} removed (child components included)",
+        "{top} of {n} components differ ({:.1}%); {} changes counting child components: \
+         {} changed, {} added, {} removed",
+        top as f64 * 100.0 / n as f64,
         report.changes.len(),
         count(ChangeKind::Changed),
         count(ChangeKind::Added),
@@ -141,7 +146,7 @@ fn snapshots(root: &Path, engine: &Engine, n: usize, runs: usize) -> Result<Vec<
         note: format!("{changes}; both snapshots listed from the store"),
     });
     rows.push(Row {
-        what: "the same summary, snapshots already listed (the Drift page's next calls)".into(),
+        what: "the same summary, snapshots already listed (later calls)".into(),
         target: Some(Duration::from_millis(100)),
         timing: Some(warm(summary)),
         note: "listings cached by the engine".into(),
@@ -184,22 +189,26 @@ fn snapshots(root: &Path, engine: &Engine, n: usize, runs: usize) -> Result<Vec<
             Some((folder, c.full_name.clone()))
         })
         .collect();
-    let visible_for_order_only: usize = report
+    let order_only_diffs: Vec<&ComponentDiff> = report
         .changes
         .iter()
         .zip(&diffs)
         .filter(|(c, _)| order_only_folder(&order_only, &c.type_name, &c.full_name).is_some())
-        .map(|(_, d)| d.change_count())
-        .sum();
+        .map(|(_, d)| d)
+        .collect();
+    let visible: usize = order_only_diffs.iter().map(|d| d.change_count()).sum();
+    let hidden: usize = order_only_diffs.iter().map(|d| d.reordered_hidden()).sum();
     rows.push(Row {
         what: format!(
-            "order-only components ({}): flagged by our summary / visible semantic edits",
-            order_only.len()
+            "{} components that differ only in element order ({}): ours",
+            order_only.len(),
+            describe(&order_only)
         ),
         target: None,
         timing: None,
         note: format!(
-            "{} flagged ({}), {visible_for_order_only} visible edits",
+            "the summary lists {} of them ({}); their semantic diffs show {visible} edits \
+             ({hidden} reorderings hidden)",
             flagged_by_us.len(),
             describe(&flagged_by_us)
         ),
@@ -245,6 +254,14 @@ fn write_org(
     Ok(())
 }
 
+/// Top-level components the drift changes, adds or removes.
+fn top_level_differing(n: usize, drift: &Drift) -> usize {
+    let touched = (0..n)
+        .filter(|&i| matches!(drift.variant(i), None | Some(Variant::Changed)))
+        .count();
+    touched + drift.added
+}
+
 /// (mdapi folder, full name) of the components the drift only reorders.
 fn order_only(n: usize, drift: &Drift) -> BTreeSet<(String, String)> {
     (0..n)
@@ -273,7 +290,7 @@ fn order_only_folder(
         .map(|(folder, _)| folder.clone())
 }
 
-/// "3 flows, 1 profiles" style counts per folder.
+/// "flows: 3, profiles: 1": counts per mdapi folder.
 fn describe(set: &BTreeSet<(String, String)>) -> String {
     let mut per: std::collections::BTreeMap<&str, usize> = Default::default();
     for (folder, _) in set {
@@ -283,7 +300,7 @@ fn describe(set: &BTreeSet<(String, String)>) -> String {
         return "none".into();
     }
     per.iter()
-        .map(|(f, c)| format!("{c} {f}"))
+        .map(|(f, c)| format!("{f}: {c}"))
         .collect::<Vec<_>>()
         .join(", ")
 }

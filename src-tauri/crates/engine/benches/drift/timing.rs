@@ -126,7 +126,7 @@ pub fn table(rows: &[Row]) -> String {
                     result,
                 )
             }
-            None => ("skipped".into(), "—".into(), "—"),
+            None => ("—".into(), "—".into(), "—"),
         };
         let target = r
             .target
