@@ -6,24 +6,21 @@
 //! what changed. Parents with child components (CustomObject → CustomField, CustomLabels →
 //! CustomLabel, ...) that changed are opened and compared child by child, so dropping one
 //! field reads as "CustomField Property__c.Title__c removed", not as a changed object.
-//! Ignore rules ([`crate::drift_rules`]) are applied here and everything they hide is counted
-//! in the report. Each change carries risk flags a reviewer should not miss.
+//! Ignore rules ([`crate::drift_rules`]) are applied and everything they hide is counted in
+//! the report. Each change carries risk flags a reviewer should not miss. This module holds
+//! the report's types and entry points; the comparison itself is [`crate::drift_compare`].
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
-use orgfleet_metadata::children::list_children;
-use orgfleet_metadata::label::label_of;
 use orgfleet_metadata::registry;
-use orgfleet_metadata::xml::{Element, Node};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::Engine;
-use crate::drift_detail::semantic_summary;
-use crate::drift_rules::{Rules, equal_without};
-use crate::drift_side::{FileList, Loaded, SideInfo};
+use crate::drift_compare::{Mode, compare_loaded};
+use crate::drift_rules::Rules;
+use crate::drift_side::SideInfo;
 use crate::error::Result;
-use crate::snapshot_merge::is_metadata_xml;
 
 pub use crate::drift_side::DriftSide;
 
@@ -236,347 +233,25 @@ pub fn headline(changes: &[ComponentChange]) -> String {
     parts.join("; ")
 }
 
-/// The comparison of one pair of sides, before it becomes a report.
-pub(crate) struct Comparison<'a> {
-    engine: &'a Engine,
-    left: &'a Loaded,
-    right: &'a Loaded,
-    rules: &'a Rules,
-    counts: BTreeMap<String, TypeCounts>,
-    changes: Vec<ComponentChange>,
-    ignored: Vec<IgnoredChange>,
-}
-
 impl Engine {
     /// Compares two sides, component by component, applying the workspace's ignore rules.
     pub fn compare(&self, left: DriftSide, right: DriftSide) -> Result<DriftReport> {
-        let left = self.load_side(&left)?;
-        let right = self.load_side(&right)?;
+        let (left, right) = self.load_sides(&left, &right)?;
         let rules = Rules::new(self.drift_rules()?);
-        self.compare_loaded(&left, &right, &rules)
+        compare_loaded(self, &left, &right, &rules, Mode::Full)
     }
 
-    pub(crate) fn compare_loaded(
-        &self,
-        left: &Loaded,
-        right: &Loaded,
-        rules: &Rules,
-    ) -> Result<DriftReport> {
-        let mut cmp = Comparison {
-            engine: self,
-            left,
-            right,
-            rules,
-            counts: BTreeMap::new(),
-            changes: Vec::new(),
-            ignored: Vec::new(),
-        };
-        let keys: std::collections::BTreeSet<&(String, String)> =
-            left.hashes.keys().chain(right.hashes.keys()).collect();
-        for key in keys {
-            let (type_name, full_name) = key;
-            let kind = match (left.hashes.get(key), right.hashes.get(key)) {
-                (Some(a), Some(b)) if a == b => {
-                    cmp.count(type_name).unchanged += 1;
-                    continue;
-                }
-                (Some(_), Some(_)) => ChangeKind::Changed,
-                (Some(_), None) => ChangeKind::Removed,
-                (None, Some(_)) => ChangeKind::Added,
-                (None, None) => continue,
-            };
-            cmp.component(type_name, full_name, kind)?;
-        }
-        let Comparison {
-            counts,
-            mut changes,
-            ignored,
-            ..
-        } = cmp;
-        changes.sort_by(|a, b| (&a.type_name, &a.full_name).cmp(&(&b.type_name, &b.full_name)));
-        Ok(DriftReport {
-            left: left.info.clone(),
-            right: right.info.clone(),
-            types: counts.into_values().collect(),
-            ignored_count: ignored.len() as i64,
-            ignored,
-            headline: headline(&changes),
-            changes,
-        })
-    }
-}
-
-impl Comparison<'_> {
-    fn count(&mut self, type_name: &str) -> &mut TypeCounts {
-        self.counts
-            .entry(type_name.to_owned())
-            .or_insert_with(|| TypeCounts {
-                type_name: type_name.to_owned(),
-                ..TypeCounts::default()
-            })
-    }
-
-    fn component(&mut self, type_name: &str, full_name: &str, kind: ChangeKind) -> Result<()> {
-        if let Some(rule_id) = self.rules.component_rule(type_name, full_name) {
-            self.ignore(type_name, full_name, kind, rule_id);
-            return Ok(());
-        }
-        let has_children = registry::by_name(type_name).is_some_and(|t| !t.children.is_empty());
-        let left = self.left.files(self.engine, type_name, full_name)?;
-        let right = self.right.files(self.engine, type_name, full_name)?;
-        if kind == ChangeKind::Changed && has_children {
-            let (Some(l), Some(r)) = (&left, &right) else {
-                return Ok(());
-            };
-            return self.parent_and_children(type_name, full_name, l, r);
-        }
-        self.record(type_name, full_name, kind, left.as_ref(), right.as_ref());
-        Ok(())
-    }
-
-    fn ignore(&mut self, type_name: &str, full_name: &str, change: ChangeKind, rule_id: i64) {
-        self.count(type_name).ignored += 1;
-        self.ignored.push(IgnoredChange {
-            type_name: type_name.to_owned(),
-            full_name: full_name.to_owned(),
-            change,
-            rule_id,
-        });
-    }
-
-    /// Records a change unless an element rule explains all of it.
-    fn record(
-        &mut self,
-        type_name: &str,
-        full_name: &str,
-        kind: ChangeKind,
-        left: Option<&FileList>,
-        right: Option<&FileList>,
-    ) {
-        if kind == ChangeKind::Changed
-            && let (Some(l), Some(r)) = (left, right)
-        {
-            let rules = self.rules.element_rules(type_name);
-            if let Some(rule) = rules.first()
-                && equal_without(type_name, l, r, &rules)
-            {
-                let id = rule.id;
-                self.ignore(type_name, full_name, kind, id);
-                return;
-            }
-        }
-        let counts = self.count(type_name);
-        match kind {
-            ChangeKind::Added => counts.added += 1,
-            ChangeKind::Removed => counts.removed += 1,
-            ChangeKind::Changed => counts.changed += 1,
-        }
-        let risks = self.risks(type_name, full_name, kind, left, right);
-        self.changes.push(ComponentChange {
-            type_name: type_name.to_owned(),
-            full_name: full_name.to_owned(),
-            change: kind,
-            label: component_label(type_name, right).or_else(|| component_label(type_name, left)),
-            risks,
-            summary: match (kind, left, right) {
-                (ChangeKind::Changed, Some(l), Some(r)) => {
-                    semantic_summary(type_name, full_name, l, r)
-                        .unwrap_or_else(|| summary(kind, left, right))
-                }
-                _ => summary(kind, left, right),
-            },
-        });
-    }
-
-    fn risks(
-        &self,
-        type_name: &str,
-        full_name: &str,
-        kind: ChangeKind,
-        left: Option<&FileList>,
-        right: Option<&FileList>,
-    ) -> Vec<RiskFlag> {
-        let mut risks = Vec::new();
-        if is_security_type(type_name) {
-            risks.push(RiskFlag::Security);
-        }
-        if matches!(type_name, "Profile" | "PermissionSet")
-            && field_permissions(left) != field_permissions(right)
-        {
-            risks.push(RiskFlag::FieldLevelSecurity);
-        }
-        if kind == ChangeKind::Removed {
-            risks.push(RiskFlag::Deletion);
-        }
-        if self.left.info.production || self.right.info.production {
-            risks.push(RiskFlag::Production);
-        }
-        let namespaces: HashSet<String> = self
-            .left
-            .namespaces
-            .union(&self.right.namespaces)
-            .cloned()
-            .collect();
-        if is_managed_name(full_name, &namespaces) {
-            risks.push(RiskFlag::Managed);
-        }
-        risks
-    }
-
-    /// A changed parent: its children compared one by one, and the parent itself when what
-    /// is left without the children differs.
-    fn parent_and_children(
-        &mut self,
-        type_name: &str,
-        full_name: &str,
-        left: &FileList,
-        right: &FileList,
-    ) -> Result<()> {
-        let (lk, l_rest) = split_children(type_name, full_name, left);
-        let (rk, r_rest) = split_children(type_name, full_name, right);
-        let keys: std::collections::BTreeSet<&(String, String)> =
-            lk.keys().chain(rk.keys()).collect();
-        for key in keys {
-            let (child_type, child_name) = key;
-            let kind = match (lk.get(key), rk.get(key)) {
-                (Some(a), Some(b)) if a == b => {
-                    self.count(child_type).unchanged += 1;
-                    continue;
-                }
-                (Some(_), Some(_)) => ChangeKind::Changed,
-                (Some(_), None) => ChangeKind::Removed,
-                (None, Some(_)) => ChangeKind::Added,
-                (None, None) => continue,
-            };
-            if let Some(rule_id) = self.rules.component_rule(child_type, child_name) {
-                self.ignore(child_type, child_name, kind, rule_id);
-                continue;
-            }
-            let as_files = |m: &BTreeMap<(String, String), Vec<u8>>| {
-                m.get(key)
-                    .map(|b| vec![child_file(child_type, child_name, b)])
-            };
-            let (l, r) = (as_files(&lk), as_files(&rk));
-            self.record(child_type, child_name, kind, l.as_ref(), r.as_ref());
-        }
-        if l_rest == r_rest {
-            self.count(type_name).unchanged += 1;
-        } else {
-            self.record(
-                type_name,
-                full_name,
-                ChangeKind::Changed,
-                Some(left),
-                Some(right),
-            );
-        }
-        Ok(())
-    }
-}
-
-/// A parent's children ((type, name) → the child's element as a document) and the parent's
-/// files without them.
-pub(crate) fn split_children(
-    type_name: &str,
-    full_name: &str,
-    files: &FileList,
-) -> (BTreeMap<(String, String), Vec<u8>>, FileList) {
-    let mut children = BTreeMap::new();
-    let mut rest = Vec::new();
-    let child_elements: HashSet<&str> = registry::by_name(type_name)
-        .map(|t| t.children.iter().map(|c| c.xml_element).collect())
-        .unwrap_or_default();
-    for (path, bytes) in files {
-        let listed = is_metadata_xml(type_name, path)
-            .then(|| list_children(type_name, full_name, bytes).ok())
-            .flatten();
-        let parsed =
-            listed.and_then(|kids| Element::parse_bytes(bytes, path).ok().map(|r| (kids, r)));
-        let Some((kids, mut root)) = parsed else {
-            rest.push((path.clone(), bytes.clone()));
-            continue;
-        };
-        for kid in kids {
-            children.insert(
-                (kid.type_name, kid.full_name),
-                kid.element.to_document().into_bytes(),
-            );
-        }
-        root.children
-            .retain(|n| !matches!(n, Node::Element(e) if child_elements.contains(e.name.as_str())));
-        rest.push((path.clone(), root.to_document().into_bytes()));
-    }
-    (children, rest)
-}
-
-/// A child component as one file (its element as a document), for diffs and ignore rules.
-pub(crate) fn child_file(type_name: &str, full_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    (format!("{type_name}/{full_name}.xml"), bytes.to_vec())
-}
-
-/// The label of a component, read from its metadata XML. Profiles have none and can be
-/// megabytes, so they are not scanned.
-fn component_label(type_name: &str, files: Option<&FileList>) -> Option<String> {
-    if type_name == "Profile" {
-        return None;
-    }
-    files?
-        .iter()
-        .filter(|(path, _)| is_metadata_xml(type_name, path))
-        .find_map(|(_, bytes)| label_of(bytes))
-}
-
-/// The fieldPermissions entries of a profile or permission set, canonical and sorted.
-fn field_permissions(files: Option<&FileList>) -> Vec<String> {
-    let mut out: Vec<String> = files
-        .into_iter()
-        .flatten()
-        .filter(|(p, _)| !p.ends_with("-meta.xml"))
-        .filter_map(|(p, b)| Element::parse_bytes(b, p).ok())
-        .flat_map(|root| {
-            root.children_named("fieldPermissions")
-                .map(Element::canonical)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-/// A plain-words line: which files were added, removed or differ.
-fn summary(kind: ChangeKind, left: Option<&FileList>, right: Option<&FileList>) -> String {
-    let count = |f: Option<&FileList>| f.map_or(0, Vec::len);
-    match kind {
-        ChangeKind::Added => format!("new, {} file(s)", count(right)),
-        ChangeKind::Removed => format!("only on the left, {} file(s)", count(left)),
-        ChangeKind::Changed => {
-            let l: BTreeMap<&str, &Vec<u8>> = left
-                .into_iter()
-                .flatten()
-                .map(|(p, b)| (p.as_str(), b))
-                .collect();
-            let r: BTreeMap<&str, &Vec<u8>> = right
-                .into_iter()
-                .flatten()
-                .map(|(p, b)| (p.as_str(), b))
-                .collect();
-            let mut parts = Vec::new();
-            for (path, bytes) in &l {
-                match r.get(path) {
-                    None => parts.push(format!("{path} removed")),
-                    Some(other) if other != bytes => parts.push(format!("{path} differs")),
-                    Some(_) => {}
-                }
-            }
-            for path in r.keys().filter(|p| !l.contains_key(*p)) {
-                parts.push(format!("{path} added"));
-            }
-            if parts.is_empty() {
-                "content differs".into()
-            } else {
-                parts.join("; ")
-            }
-        }
+    /// The same report as [`Engine::compare`] (the same changes, counts, ignored changes and
+    /// risk flags), for a first look: every `summary` line is left empty and the
+    /// [`RiskFlag::FieldLevelSecurity`] flag is not computed, as both need the content of every
+    /// changed component. Files are read only where the list depends on them (the children
+    /// of changed parents such as objects, and element ignore rules), so two 50k-component
+    /// snapshots compare in tens of milliseconds; call [`Engine::compare`] (or
+    /// [`Engine::compare_details`]) next for the rest.
+    pub fn compare_summary(&self, left: DriftSide, right: DriftSide) -> Result<DriftReport> {
+        let (left, right) = self.load_sides(&left, &right)?;
+        let rules = Rules::new(self.drift_rules()?);
+        compare_loaded(self, &left, &right, &rules, Mode::Summary)
     }
 }
 

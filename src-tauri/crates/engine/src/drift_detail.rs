@@ -1,19 +1,19 @@
 //! One component's semantic diff ([`orgfleet_metadata::diff`]) between two sides: element
-//! edits for XML, line hunks for code. Used for the one-line summaries of a report, the
-//! drill-down of the Drift page and matrix cells, and the detail of the HTML review report.
+//! edits for XML, line hunks for code. Used for the drill-down of the Drift page and matrix
+//! cells, the whole review at once, and the detail of the HTML review report.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use orgfleet_metadata::children::split_child_name;
-use orgfleet_metadata::diff::{
-    ComponentDiff, DiffOptions, FileBody, FileStatus, diff_component, summarize,
-};
+use orgfleet_metadata::diff::{ComponentDiff, DiffOptions, FileBody, FileStatus, diff_component};
 use orgfleet_metadata::registry;
 
 use crate::Engine;
-use crate::drift::{ChangeKind, DriftReport, DriftSide};
+use crate::drift::{ChangeKind, ComponentChange, DriftReport, DriftSide};
+use crate::drift_compare::{Children, child_file, split_children};
+use crate::drift_parallel::map_components;
 use crate::drift_report::ReviewDetails;
-use crate::drift_side::{FileList, Loaded};
+use crate::drift_side::{FileList, Loaded, ReadFiles};
 use crate::error::{Error, Result};
 
 /// One component on both sides, as [`Engine::component_detail`] returns it.
@@ -53,8 +53,7 @@ impl Engine {
         full_name: &str,
         options: &DiffOptions,
     ) -> Result<ComponentDetail> {
-        let left = self.load_side(&left)?;
-        let right = self.load_side(&right)?;
+        let (left, right) = self.load_sides(&left, &right)?;
         let before = component_files(self, &left, type_name, full_name)?;
         let after = component_files(self, &right, type_name, full_name)?;
         if before.is_none() && after.is_none() {
@@ -75,45 +74,60 @@ impl Engine {
         })
     }
 
+    /// The semantic diff of every change of `report` (added, removed and changed alike), in
+    /// the order of `report.changes`: the whole review at once. Each side is loaded once,
+    /// each parent is split into its children once per thread, and the work is spread over
+    /// a few threads.
+    pub fn compare_details(&self, report: &DriftReport) -> Result<Vec<ComponentDiff>> {
+        let (left, right) = self.load_sides(&report.left.side, &report.right.side)?;
+        map_components(
+            self,
+            &report.changes,
+            |cache: &mut [ParentCache; 2], read, c: &ComponentChange| {
+                let before = cache[0].files(read, &left, &c.type_name, &c.full_name)?;
+                let after = cache[1].files(read, &right, &c.type_name, &c.full_name)?;
+                Ok(diff_component(
+                    &c.type_name,
+                    before.as_deref().unwrap_or_default(),
+                    after.as_deref().unwrap_or_default(),
+                    &DiffOptions::default(),
+                )?)
+            },
+        )
+    }
+
     /// Detail lines (element edits, code hunks) for every change of `report`, for
     /// [`crate::drift_report::to_html`]. Additions and removals get none (their summary
     /// says it all); long diffs are cut with a line saying how much was left out.
     pub fn review_details(&self, report: &DriftReport) -> Result<ReviewDetails> {
-        let left = self.load_side(&report.left.side)?;
-        let right = self.load_side(&report.right.side)?;
-        let mut out = BTreeMap::new();
-        for c in report
+        let (left, right) = self.load_sides(&report.left.side, &report.right.side)?;
+        let changed: Vec<&ComponentChange> = report
             .changes
             .iter()
             .filter(|c| c.change == ChangeKind::Changed)
-        {
-            let before = component_files(self, &left, &c.type_name, &c.full_name)?;
-            let after = component_files(self, &right, &c.type_name, &c.full_name)?;
-            let (Some(before), Some(after)) = (before, after) else {
-                continue;
-            };
-            let Ok(diff) = diff_component(&c.type_name, &before, &after, &DiffOptions::default())
-            else {
-                continue;
-            };
-            out.insert(
-                (c.type_name.clone(), c.full_name.clone()),
-                detail_lines(&diff),
-            );
-        }
-        Ok(out)
+            .collect();
+        let lines = map_components(
+            self,
+            &changed,
+            |cache: &mut [ParentCache; 2], read, c: &&ComponentChange| {
+                let before = cache[0].files(read, &left, &c.type_name, &c.full_name)?;
+                let after = cache[1].files(read, &right, &c.type_name, &c.full_name)?;
+                let (Some(before), Some(after)) = (before, after) else {
+                    return Ok(None);
+                };
+                Ok(
+                    diff_component(&c.type_name, &before, &after, &DiffOptions::default())
+                        .ok()
+                        .map(|diff| detail_lines(&diff)),
+                )
+            },
+        )?;
+        Ok(changed
+            .iter()
+            .zip(lines)
+            .filter_map(|(c, lines)| Some(((c.type_name.clone(), c.full_name.clone()), lines?)))
+            .collect())
     }
-}
-
-/// A one-line summary of a changed component, or None when it cannot be diffed.
-pub(crate) fn semantic_summary(
-    type_name: &str,
-    full_name: &str,
-    before: &FileList,
-    after: &FileList,
-) -> Option<String> {
-    let diff = diff_component(type_name, before, after, &DiffOptions::default()).ok()?;
-    Some(summarize(type_name, full_name, &diff))
 }
 
 /// The files of a component on one side; a child component's files are its element alone.
@@ -135,10 +149,51 @@ fn component_files(
     let Some(files) = side.files(engine, parent.name, &parent_name)? else {
         return Ok(None);
     };
-    let (children, _) = crate::drift::split_children(parent.name, &parent_name, &files);
+    let (children, _) = split_children(parent.name, &parent_name, &files);
     Ok(children
         .get(&(type_name.to_owned(), full_name.to_owned()))
-        .map(|bytes| vec![crate::drift::child_file(type_name, full_name, bytes)]))
+        .map(|bytes| vec![child_file(type_name, full_name, bytes)]))
+}
+
+/// Children of parents already split, per parent (type, full name): one side's, in one
+/// thread.
+#[derive(Default)]
+struct ParentCache {
+    parents: HashMap<(String, String), Option<Children>>,
+}
+
+impl ParentCache {
+    /// Like [`component_files`], splitting each parent once.
+    fn files(
+        &mut self,
+        read: ReadFiles<'_>,
+        side: &Loaded,
+        type_name: &str,
+        full_name: &str,
+    ) -> Result<Option<FileList>> {
+        let parent = registry::by_name(type_name)
+            .is_none()
+            .then(|| registry::parent_of(type_name))
+            .flatten();
+        let Some(parent) = parent else {
+            return side.files_via(read, type_name, full_name);
+        };
+        let Some((parent_name, _)) = split_child_name(type_name, full_name) else {
+            return Ok(None);
+        };
+        let key = (parent.name.to_owned(), parent_name);
+        if !self.parents.contains_key(&key) {
+            let children = side
+                .files_via(read, parent.name, &key.1)?
+                .map(|files| split_children(parent.name, &key.1, &files).0);
+            self.parents.insert(key.clone(), children);
+        }
+        Ok(self.parents[&key].as_ref().and_then(|children| {
+            children
+                .get(&(type_name.to_owned(), full_name.to_owned()))
+                .map(|bytes| vec![child_file(type_name, full_name, bytes)])
+        }))
+    }
 }
 
 fn detail_lines(diff: &ComponentDiff) -> Vec<String> {

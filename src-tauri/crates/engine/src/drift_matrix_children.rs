@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Engine;
-use crate::drift::{child_file, split_children};
+use crate::drift_compare::{child_file, split_children};
 use crate::drift_matrix::{CellState, MatrixRow};
 use crate::drift_rules::{Rules, equal_without};
 use crate::drift_side::{FileList, Loaded};

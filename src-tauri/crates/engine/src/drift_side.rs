@@ -2,14 +2,19 @@
 //! read any component's files.
 //!
 //! A stored snapshot gives its hashes straight from the store (no file is read), which is
-//! what makes comparing 50k components a matter of milliseconds. A folder (sfdx project,
+//! what makes comparing 50k components a matter of milliseconds. Listing 50k rows still takes
+//! tens of milliseconds, so the two sides of a comparison are listed side by side, and the
+//! engine keeps the listings of the last few snapshots it compared ([`SideCache`]): stored
+//! snapshots never change, and the Drift page compares the same pair several times (the
+//! summary, the full report, each drill-down). A folder (sfdx project,
 //! mdapi folder or zip) is read in memory with exactly the canonicalization the snapshot
 //! import uses ([`crate::snapshot_io::read_package`], [`canonical_files`]) and hashed with the
 //! store's own [`content_hash_of`], so a project compares equal to a snapshot of the org it
 //! was deployed to. Nothing is written for a folder side.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use orgfleet_store::snapshots::{self as rows, content_hash_of};
 use orgfleet_store::{OrgKind, SnapshotSource};
@@ -73,15 +78,40 @@ pub(crate) enum Content {
     Memory(BTreeMap<(String, String), FileList>),
 }
 
+/// (type, full name) → content hash (hex).
+pub(crate) type Hashes = BTreeMap<(String, String), String>;
+
+/// What a side holds: its component hashes and installed namespaces, shared with the cache.
+#[derive(Clone)]
+pub(crate) struct Listing {
+    pub hashes: Arc<Hashes>,
+    /// Namespaces of the managed packages installed on this side (InstalledPackage names).
+    pub namespaces: Arc<HashSet<String>>,
+}
+
+impl Listing {
+    fn new(hashes: Hashes) -> Self {
+        Self {
+            namespaces: Arc::new(namespaces(&hashes)),
+            hashes: Arc::new(hashes),
+        }
+    }
+}
+
 /// A side ready to compare.
 pub(crate) struct Loaded {
     pub info: SideInfo,
     /// (type, full name) → content hash (hex).
-    pub hashes: BTreeMap<(String, String), String>,
+    pub hashes: Arc<Hashes>,
     /// Namespaces of the managed packages installed on this side (InstalledPackage names).
-    pub namespaces: HashSet<String>,
+    pub namespaces: Arc<HashSet<String>>,
     content: Content,
 }
+
+/// Reads the files of a stored component: (snapshot, type, full name) → files. Each thread of
+/// a comparison has its own, over its own store connection.
+pub(crate) type ReadFiles<'a> =
+    &'a (dyn Fn(i64, &str, &str) -> orgfleet_store::Result<FileList> + 'a);
 
 impl Loaded {
     /// The files of one component, or None when this side does not have it.
@@ -91,32 +121,104 @@ impl Loaded {
         type_name: &str,
         full_name: &str,
     ) -> Result<Option<FileList>> {
+        let read =
+            |id: i64, t: &str, n: &str| rows::component_files(&engine.store().conn(), id, t, n);
+        self.files_via(&read, type_name, full_name)
+    }
+
+    /// [`Loaded::files`] through `read`.
+    pub fn files_via(
+        &self,
+        read: ReadFiles<'_>,
+        type_name: &str,
+        full_name: &str,
+    ) -> Result<Option<FileList>> {
         let key = (type_name.to_owned(), full_name.to_owned());
         if !self.hashes.contains_key(&key) {
             return Ok(None);
         }
         match &self.content {
             Content::Memory(map) => Ok(map.get(&key).cloned()),
-            Content::Snapshot(id) => Ok(Some(rows::component_files(
-                &engine.store().conn(),
-                *id,
-                type_name,
-                full_name,
-            )?)),
+            Content::Snapshot(id) => Ok(Some(read(*id, type_name, full_name)?)),
         }
+    }
+}
+
+/// The listings of the snapshots compared last, newest first.
+#[derive(Debug, Default)]
+pub(crate) struct SideCache {
+    entries: Mutex<VecDeque<(i64, Listing)>>,
+}
+
+impl std::fmt::Debug for Listing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Listing({} components)", self.hashes.len())
+    }
+}
+
+/// Snapshots whose listings are kept (a 50k-component listing takes about 10 MB).
+const CACHED_SIDES: usize = 4;
+
+impl SideCache {
+    fn get(&self, id: i64) -> Option<Listing> {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let at = entries.iter().position(|(i, _)| *i == id)?;
+        let entry = entries.remove(at)?;
+        let listing = entry.1.clone();
+        entries.push_front(entry);
+        Some(listing)
+    }
+
+    fn put(&self, id: i64, listing: Listing) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|(i, _)| *i != id);
+        entries.push_front((id, listing));
+        entries.truncate(CACHED_SIDES);
     }
 }
 
 impl Engine {
     pub(crate) fn load_side(&self, side: &DriftSide) -> Result<Loaded> {
         let loaded = match side {
-            DriftSide::Snapshot { snapshot_id } => self.load_snapshot_side(*snapshot_id)?,
+            DriftSide::Snapshot { snapshot_id } => self.load_snapshot_side(*snapshot_id, None)?,
             DriftSide::Folder { path } => load_folder(Path::new(path))?,
         };
         Ok(loaded)
     }
 
-    fn load_snapshot_side(&self, id: i64) -> Result<Loaded> {
+    /// Both sides of a comparison; two snapshots not in the cache are listed side by side.
+    pub(crate) fn load_sides(
+        &self,
+        left: &DriftSide,
+        right: &DriftSide,
+    ) -> Result<(Loaded, Loaded)> {
+        let uncached = |side: &DriftSide| match side {
+            DriftSide::Snapshot { snapshot_id } => self.drift_sides.get(*snapshot_id).is_none(),
+            DriftSide::Folder { .. } => false,
+        };
+        let parallel = left != right
+            && uncached(left)
+            && uncached(right)
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let (DriftSide::Snapshot { snapshot_id }, true) = (left, parallel) else {
+            return Ok((self.load_side(left)?, self.load_side(right)?));
+        };
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| -> Result<Loaded> {
+                let conn = self.store().connect()?;
+                let listing = Listing::new(hashes_of(rows::components(&conn, *snapshot_id)?));
+                self.load_snapshot_side(*snapshot_id, Some(listing))
+            });
+            let right = self.load_side(right);
+            let left = other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            Ok((left?, right?))
+        })
+    }
+
+    /// Snapshot `id` as a side; its listing from `listing`, the cache or the store.
+    fn load_snapshot_side(&self, id: i64, listing: Option<Listing>) -> Result<Loaded> {
         let conn = self.store().conn();
         let record = rows::get(&conn, id)?;
         let production = match &record.source {
@@ -124,10 +226,11 @@ impl Engine {
                 .is_ok_and(|o| o.kind == OrgKind::Production),
             SnapshotSource::Import { .. } => false,
         };
-        let hashes: BTreeMap<(String, String), String> = rows::components(&conn, id)?
-            .into_iter()
-            .map(|c| ((c.type_name, c.full_name), c.content_hash))
-            .collect();
+        let listing = match listing.or_else(|| self.drift_sides.get(id)) {
+            Some(listing) => listing,
+            None => Listing::new(hashes_of(rows::components(&conn, id)?)),
+        };
+        self.drift_sides.put(id, listing.clone());
         let source = match &record.source {
             SnapshotSource::Org { .. } => record
                 .org_alias
@@ -142,15 +245,15 @@ impl Engine {
             crate::drift_report::utc_time(record.created_at)
         );
         Ok(Loaded {
-            namespaces: namespaces(&hashes),
             info: SideInfo {
                 side: DriftSide::snapshot(id),
                 description,
                 org_alias: record.org_alias.clone(),
                 production,
-                component_count: hashes.len() as i64,
+                component_count: listing.hashes.len() as i64,
             },
-            hashes,
+            hashes: listing.hashes,
+            namespaces: listing.namespaces,
             content: Content::Snapshot(id),
         })
     }
@@ -178,21 +281,30 @@ fn load_folder(path: &Path) -> Result<Loaded> {
         hashes.insert(key.clone(), content_hash_of(&canonical));
         files.insert(key, canonical);
     }
+    let listing = Listing::new(hashes);
     Ok(Loaded {
-        namespaces: namespaces(&hashes),
         info: SideInfo {
             side: DriftSide::folder(path),
             description: path.display().to_string(),
             org_alias: None,
             production: false,
-            component_count: hashes.len() as i64,
+            component_count: listing.hashes.len() as i64,
         },
-        hashes,
+        hashes: listing.hashes,
+        namespaces: listing.namespaces,
         content: Content::Memory(files),
     })
 }
 
-fn namespaces(hashes: &BTreeMap<(String, String), String>) -> HashSet<String> {
+/// A snapshot's components as a side's hashes.
+fn hashes_of(components: Vec<orgfleet_store::ComponentEntry>) -> Hashes {
+    components
+        .into_iter()
+        .map(|c| ((c.type_name, c.full_name), c.content_hash))
+        .collect()
+}
+
+fn namespaces(hashes: &Hashes) -> HashSet<String> {
     hashes
         .keys()
         .filter(|(t, _)| t == "InstalledPackage")

@@ -157,6 +157,122 @@ fn matrix_states_and_conformance() {
     assert!(engine.matrix(DriftSide::snapshot(base), vec![]).is_err());
 }
 
+fn xml(type_name: &str, name: &str, path: &str, body: &str) -> ComponentFiles {
+    ComponentFiles {
+        type_name: type_name.into(),
+        full_name: name.into(),
+        files: vec![(
+            path.into(),
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{type_name} xmlns=\"http://soap.sforce.com/2006/04/metadata\">{body}</{type_name}>\n").into_bytes(),
+        )],
+    }
+}
+
+/// A profile, an object with fields and twenty classes (enough for several threads).
+fn rich_snapshot(engine: &Engine, org_row_id: i64, version: u32) -> i64 {
+    let fls = |field: &str, editable: bool| {
+        format!(
+            "<fieldPermissions><editable>{editable}</editable><field>{field}</field><readable>true</readable></fieldPermissions>"
+        )
+    };
+    let profile = match version {
+        0 => [fls("A__c.X__c", true), fls("A__c.Y__c", false)].concat(),
+        _ => [fls("A__c.Y__c", false), fls("A__c.X__c", false)].concat() + "<custom>true</custom>",
+    };
+    let field = |name: &str, len: u32| {
+        format!(
+            "<fields><fullName>{name}</fullName><length>{len}</length><type>Text</type></fields>"
+        )
+    };
+    let object = match version {
+        0 => [field("X__c", 10), field("Y__c", 20)].concat(),
+        _ => [field("X__c", 15), field("Z__c", 5)].concat(),
+    };
+    let mut comps = vec![
+        xml("Profile", "Admin", "profiles/Admin.profile", &profile),
+        xml("CustomObject", "A__c", "objects/A__c.object", &object),
+        class("Gone", "x"),
+    ];
+    comps.truncate(if version == 0 { 3 } else { 2 });
+    for i in 0..20 {
+        comps.push(class(
+            &format!("C{i:02}"),
+            &format!("class C{i:02} {{ // v{version}\n}}\n"),
+        ));
+    }
+    if version > 0 {
+        comps.push(class("New", "y"));
+    }
+    let meta = NewSnapshot {
+        source: SnapshotSource::Org { org_row_id },
+        label: format!("v{version}"),
+        api_version: Some("63.0".into()),
+        warnings: Vec::new(),
+    };
+    write_snapshot(engine.store(), &meta, comps).unwrap().id
+}
+
+#[test]
+fn summary_and_details_agree_with_the_full_report() {
+    let (_dir, engine) = engine();
+    let o = org(&engine, "o", OrgKind::Sandbox);
+    let (a, b) = (rich_snapshot(&engine, o, 0), rich_snapshot(&engine, o, 1));
+    let (l, r) = (DriftSide::snapshot(a), DriftSide::snapshot(b));
+    let full = engine.compare(l.clone(), r.clone()).unwrap();
+    let names: Vec<(&str, &str, ChangeKind)> = full
+        .changes
+        .iter()
+        .map(|c| (c.type_name.as_str(), c.full_name.as_str(), c.change))
+        .collect();
+    assert!(names.contains(&("CustomField", "A__c.Y__c", ChangeKind::Removed)));
+    assert!(names.contains(&("CustomField", "A__c.Z__c", ChangeKind::Added)));
+    assert!(names.contains(&("CustomField", "A__c.X__c", ChangeKind::Changed)));
+    assert!(names.contains(&("ApexClass", "Gone", ChangeKind::Removed)));
+    assert_eq!(full.changes.len(), 3 + 1 + 1 + 1 + 20, "{names:?}");
+    let admin = full.change("Profile", "Admin").unwrap();
+    assert_eq!(
+        admin.risks,
+        [RiskFlag::Security, RiskFlag::FieldLevelSecurity]
+    );
+    assert!(admin.summary.contains("editable"), "{}", admin.summary);
+
+    // The summary: the same list, counts and flags, without lines or the FLS flag.
+    let quick = engine.compare_summary(l.clone(), r.clone()).unwrap();
+    assert_eq!(quick.types, full.types);
+    assert_eq!(quick.ignored, full.ignored);
+    assert_eq!(quick.changes.len(), full.changes.len());
+    for (q, f) in quick.changes.iter().zip(&full.changes) {
+        assert_eq!(
+            (&q.type_name, &q.full_name, q.change),
+            (&f.type_name, &f.full_name, f.change)
+        );
+        assert!(q.summary.is_empty());
+        let without_fls: Vec<RiskFlag> = f
+            .risks
+            .iter()
+            .copied()
+            .filter(|r| *r != RiskFlag::FieldLevelSecurity)
+            .collect();
+        assert_eq!(q.risks, without_fls);
+    }
+
+    // Every diff at once equals each one on its own.
+    let diffs = engine.compare_details(&full).unwrap();
+    assert_eq!(diffs.len(), full.changes.len());
+    for (c, d) in full.changes.iter().zip(&diffs) {
+        let one = engine
+            .compare_detail(l.clone(), r.clone(), &c.type_name, &c.full_name)
+            .unwrap();
+        assert_eq!(&one, d, "{} {}", c.type_name, c.full_name);
+        assert!(!d.is_empty(), "{} {}", c.type_name, c.full_name);
+    }
+
+    // Listings are cached, but a deleted snapshot is not compared from the cache.
+    assert_eq!(engine.compare(l.clone(), r.clone()).unwrap(), full);
+    engine.delete_snapshot(b).unwrap();
+    assert!(engine.compare(l, r).is_err());
+}
+
 fn object(fields: &[(&str, &str)]) -> ComponentFiles {
     let body: String = fields
         .iter()

@@ -8,9 +8,11 @@
 pub mod connect;
 pub mod connect_request;
 pub mod drift;
+mod drift_compare;
 mod drift_detail;
 pub mod drift_matrix;
 mod drift_matrix_children;
+mod drift_parallel;
 pub mod drift_report;
 pub mod drift_rules;
 mod drift_side;
@@ -55,6 +57,8 @@ pub struct Engine {
     store: Arc<Store>,
     jobs: Jobs,
     sessions: sessions::Sessions,
+    /// Listings of recently compared snapshots (drift).
+    drift_sides: drift_side::SideCache,
     /// Loopback port of browser logins (1717 like the Salesforce CLI; 0 = any free port).
     oauth_port: std::sync::atomic::AtomicU16,
     /// The Salesforce CLI program (`sf` on the PATH, or `$ORGFLEET_SF_CLI`).
@@ -82,6 +86,7 @@ impl Engine {
             jobs: Jobs::new(store.clone()),
             store,
             sessions: sessions::Sessions::default(),
+            drift_sides: drift_side::SideCache::default(),
             oauth_port: oauth_port.into(),
             sf_cli_program: std::sync::Mutex::new(
                 std::env::var_os("ORGFLEET_SF_CLI")

@@ -15,6 +15,10 @@
 //! diff a 5 MB profile in milliseconds.
 
 mod dom;
+mod hash;
+mod matching;
+mod parse;
+mod scan;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -389,19 +393,33 @@ fn xml_edits(
     if a.1 == b.1 {
         return Ok((Vec::new(), 0));
     }
-    let (ta, tb) = (as_text(&a.1), as_text(&b.1));
-    // Large documents are parsed side by side: parsing is most of the work.
+    // Large documents are decoded and parsed side by side: parsing is most of the work.
+    let (ta, tb) = if a.1.len() + b.1.len() > PARALLEL_PARSE_BYTES {
+        std::thread::scope(|scope| {
+            let left = scope.spawn(|| as_text(&a.1));
+            let right = as_text(&b.1);
+            (join(left), right)
+        })
+    } else {
+        (as_text(&a.1), as_text(&b.1))
+    };
     let (da, db) = if ta.len() + tb.len() > PARALLEL_PARSE_BYTES {
         std::thread::scope(|scope| {
             let left = scope.spawn(|| parse(a, &ta));
             let right = parse(b, &tb);
-            let left = left.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (left, right)
+            (join(left), right)
         })
     } else {
         (parse(a, &ta), parse(b, &tb))
     };
     Ok(tree::diff_documents(rules, &da?, &db?, options))
+}
+
+/// The result of a scoped thread (its panic, if any, goes on in this one).
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// A whole document added or removed.

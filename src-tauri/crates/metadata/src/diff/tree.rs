@@ -1,47 +1,16 @@
 //! Element-by-element comparison of two XML documents.
 //!
-//! Repeated elements are matched before they are compared, so that a permission that moved
-//! is not reported as removed and added. How they are matched, in order of preference:
-//! 1. the registry declares the collection with a key (`fieldPermissions` by `field`): by key;
-//! 2. every entry has a unique identity (a `fullName`, `name`, `field`, `label`, ... child,
-//!    the text of a leaf, or a `name` attribute): by that identity;
-//! 3. otherwise by position, aligning equal entries with an LCS (`similar`, on the content
-//!    hashes of [`super::dom`]), pairing the remaining entries of a replaced region by
-//!    identity or position, and recognising entries that only moved.
-//!
-//! Matched entries that changed place give one [`EditKind::Reordered`] edit per collection,
+//! Repeated elements are paired first ([`super::matching`]: by registry key, identity or
+//! position), so that a permission that moved is not reported as removed and added; only
+//! pairs whose content differs are descended into. Matched entries that changed place give one [`EditKind::Reordered`] edit per collection,
 //! shown when the registry marks the collection as ordered, counted as hidden otherwise.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use similar::{Algorithm, DiffTag, capture_diff_slices};
-
-use super::dom::{Doc, FastMap, FastSet, Id};
+use super::dom::{Doc, Id};
+use super::matching::{Pair, match_declared, match_list};
 use super::{DiffOptions, EditKind, ElementEdit};
 use crate::registry;
-
-/// Child elements whose text identifies an entry of an undeclared repeated element.
-const ID_CHILDREN: &[&str] = &[
-    "fullName",
-    "name",
-    "field",
-    "apexClass",
-    "object",
-    "recordType",
-    "tab",
-    "relatedList",
-    "customLink",
-    "page",
-    "component",
-    "developerName",
-    "masterLabel",
-    "label",
-];
-
-/// Attributes that identify an entry (`<property name="x"/>`, `<targetConfig targets="...">`).
-const ID_ATTRS: &[&str] = &["name", "fullName", "targets", "id"];
-
 /// Keys listed in a [`EditKind::Reordered`] edit before the list is cut short.
 const MAX_LISTED_KEYS: usize = 30;
 
@@ -100,10 +69,19 @@ pub(crate) fn diff_documents(
     b: &Doc<'_>,
     options: &DiffOptions,
 ) -> (Vec<ElementEdit>, usize) {
+    // b's name symbols in a's numbering; names a lacks come after a's.
+    let b_symbols = (0..b.symbol_count() as u32)
+        .map(|s| {
+            let name = b.name_of_symbol(s);
+            a.symbol(name)
+                .map_or(a.symbol_count() + s as usize, |t| t as usize)
+        })
+        .collect();
     let mut d = Differ {
         rules,
         a,
         b,
+        b_symbols,
         show_reordered: options.show_reordered,
         edits: Vec::new(),
         hidden: 0,
@@ -122,37 +100,11 @@ struct Differ<'r, 'd, 'a, 'b> {
     rules: &'r Rules,
     a: &'d Doc<'a>,
     b: &'d Doc<'b>,
+    /// For each name symbol of `b`, the symbol of `a` with that name, or a number past `a`'s.
+    b_symbols: Vec<usize>,
     show_reordered: bool,
     edits: Vec<ElementEdit>,
     hidden: usize,
-}
-
-/// One entry of a repeated element on either or both sides.
-struct Pair<'d> {
-    before: Option<usize>,
-    after: Option<usize>,
-    /// Key or identity; `None` when the entry is known by position only.
-    id: Option<Cow<'d, str>>,
-}
-
-impl Pair<'_> {
-    /// The bracketed label in paths: the key, else the 1-based position on the newer side.
-    fn label(&self) -> Cow<'_, str> {
-        match (&self.id, self.after.or(self.before)) {
-            (Some(id), _) => Cow::Borrowed(id),
-            (None, Some(pos)) => Cow::Owned(format!("#{}", pos + 1)),
-            (None, None) => Cow::Borrowed(""),
-        }
-    }
-
-    /// The label in reorder lists: positions refer to the old side so moves read naturally.
-    fn order_label(&self) -> String {
-        match (&self.id, self.before) {
-            (Some(id), _) => id.to_string(),
-            (None, Some(pos)) => format!("#{}", pos + 1),
-            (None, None) => String::new(),
-        }
-    }
 }
 
 impl<'d> Differ<'_, 'd, '_, '_> {
@@ -166,30 +118,31 @@ impl<'d> Differ<'_, 'd, '_, '_> {
     }
 
     fn element(&mut self, a: Id, b: Id, display: &str, schema: &str) {
-        if self.a.same(a, self.b, b) {
+        let (da, db): (&'d Doc<'_>, &'d Doc<'_>) = (self.a, self.b);
+        if da.same(a, db, b) {
             return;
         }
-        let (na, nb) = (self.a.node(a), self.b.node(b));
         let here = if display.is_empty() {
-            &*na.name
+            da.name(a)
         } else {
             display
         };
-        self.attributes(&na.attrs, &nb.attrs, here);
-        if na.is_leaf() && nb.is_leaf() {
-            if na.text() != nb.text() {
-                let (ta, tb) = (na.text().to_owned(), nb.text().to_owned());
+        self.attributes(da.attrs(a), db.attrs(b), here);
+        let (leaf_a, leaf_b) = (da.is_leaf(a), db.is_leaf(b));
+        if leaf_a && leaf_b {
+            if da.text(a) != db.text(b) {
+                let (ta, tb) = (da.text(a).to_owned(), db.text(b).to_owned());
                 self.push(here, EditKind::Changed, Some(ta), Some(tb));
             }
             return;
         }
-        if na.is_leaf() || nb.is_leaf() {
-            let (ra, rb) = (self.a.render(a), self.b.render(b));
+        if leaf_a || leaf_b {
+            let (ra, rb) = (da.render(a), db.render(b));
             self.push(here, EditKind::Changed, Some(ra), Some(rb));
             return;
         }
-        if na.text() != nb.text() {
-            let (ta, tb) = (na.text().to_owned(), nb.text().to_owned());
+        if da.text(a) != db.text(b) {
+            let (ta, tb) = (da.text(a).to_owned(), db.text(b).to_owned());
             self.push(
                 &format!("{here}#text"),
                 EditKind::Changed,
@@ -197,22 +150,19 @@ impl<'d> Differ<'_, 'd, '_, '_> {
                 Some(tb),
             );
         }
-        // Children grouped by name, in order of first appearance. Siblings of one name are
-        // usually adjacent, so the last group is tried before the map.
+        // Children grouped by name, in order of first appearance. Names are compared as
+        // symbols: `a`'s own, and `b`'s mapped to `a`'s (or past them when `a` lacks the name).
+        let mut slot = vec![usize::MAX; self.b_symbols.len() + da.symbol_count()];
         let mut groups: Vec<(&'d str, Vec<Id>, Vec<Id>)> = Vec::new();
-        let mut index: FastMap<&'d str, usize> = FastMap::default();
-        let (da, db): (&'d Doc<'_>, &'d Doc<'_>) = (self.a, self.b);
         for (side, doc, parent) in [(0, da, a), (1, db, b)] {
-            let mut last = usize::MAX;
-            for &c in &doc.node(parent).children {
-                let name = doc.name(c);
-                if groups.get(last).is_none_or(|g| g.0 != name) {
-                    last = *index.entry(name).or_insert_with(|| {
-                        groups.push((name, Vec::new(), Vec::new()));
-                        groups.len() - 1
-                    });
+            for c in doc.children(parent) {
+                let sym = doc.symbol_of(c) as usize;
+                let key = if side == 0 { sym } else { self.b_symbols[sym] };
+                if slot[key] == usize::MAX {
+                    slot[key] = groups.len();
+                    groups.push((doc.name(c), Vec::new(), Vec::new()));
                 }
-                let g = &mut groups[last];
+                let g = &mut groups[slot[key]];
                 if side == 0 { g.1.push(c) } else { g.2.push(c) }
             }
         }
@@ -254,10 +204,7 @@ impl<'d> Differ<'_, 'd, '_, '_> {
         let rule = self.rules.get(&schema);
         let ordered = rule.is_some_and(|r| r.ordered);
         let pairs = match rule {
-            Some(r) if !r.key.is_empty() => match_declared(
-                xs.iter().map(|&x| declared_key(da, x, r.key)).collect(),
-                ys.iter().map(|&y| declared_key(db, y, r.key)).collect(),
-            ),
+            Some(r) if !r.key.is_empty() => match_declared(da, xs, db, ys, r.key),
             None if xs.len() <= 1 && ys.len() <= 1 => {
                 match (xs.first(), ys.first()) {
                     (Some(&a), Some(&b)) => self.element(a, b, &display, &schema),
@@ -289,7 +236,7 @@ impl<'d> Differ<'_, 'd, '_, '_> {
         let mut differing: Vec<&Pair<'_>> = pairs
             .iter()
             .filter(|p| match (p.before, p.after) {
-                (Some(i), Some(j)) => !self.a.same(xs[i], self.b, ys[j]),
+                (Some(i), Some(j)) => !p.same.unwrap_or_else(|| self.a.same(xs[i], self.b, ys[j])),
                 _ => true,
             })
             .collect();
@@ -338,230 +285,6 @@ fn join(base: &str, name: &str, sep: char) -> String {
     } else {
         format!("{base}{sep}{name}")
     }
-}
-
-/// The registry key of an entry: its key children's texts, joined by ", " (empty ones left out).
-fn declared_key<'d>(doc: &'d Doc<'_>, id: Id, key: &[&str]) -> Cow<'d, str> {
-    let mut parts = key
-        .iter()
-        .filter_map(|k| doc.child_text(id, k))
-        .filter(|t| !t.is_empty());
-    match (parts.next(), parts.next()) {
-        (None, _) => Cow::Borrowed("(none)"),
-        (Some(only), None) => Cow::Borrowed(only),
-        (Some(first), Some(second)) => {
-            let mut joined = format!("{first}, {second}");
-            for p in parts {
-                joined.push_str(", ");
-                joined.push_str(p);
-            }
-            Cow::Owned(joined)
-        }
-    }
-}
-
-/// Makes keys unique by suffixing repeats (`X`, `X#2`, ...), so duplicates still pair up.
-fn with_occurrence<'d>(keys: impl Iterator<Item = Cow<'d, str>>) -> Vec<Cow<'d, str>> {
-    let keys: Vec<Cow<'d, str>> = keys.collect();
-    let mut seen: FastMap<&str, usize> =
-        FastMap::with_capacity_and_hasher(keys.len(), Default::default());
-    let occurrence: Vec<usize> = keys
-        .iter()
-        .map(|k| {
-            let n = seen.entry(k).or_insert(0);
-            *n += 1;
-            *n
-        })
-        .collect();
-    keys.into_iter()
-        .zip(occurrence)
-        .map(|(k, n)| {
-            if n == 1 {
-                k
-            } else {
-                Cow::Owned(format!("{k}#{n}"))
-            }
-        })
-        .collect()
-}
-
-/// Pairs entries by registry key. Keys are nearly always unique; when one repeats, the
-/// n-th occurrences are paired instead.
-fn match_declared<'d>(keys_a: Vec<Cow<'d, str>>, keys_b: Vec<Cow<'d, str>>) -> Vec<Pair<'d>> {
-    match try_match_unique(&keys_a, &keys_b) {
-        Some(matches) => pairs_from(keys_a, keys_b, matches),
-        None => match_by_keys(
-            with_occurrence(keys_a.into_iter()),
-            with_occurrence(keys_b.into_iter()),
-        ),
-    }
-}
-
-/// For each key of `a`, its index in `b`; `None` when a key repeats on either side.
-fn try_match_unique(
-    keys_a: &[Cow<'_, str>],
-    keys_b: &[Cow<'_, str>],
-) -> Option<Vec<Option<usize>>> {
-    let mut index_b: FastMap<&str, usize> =
-        FastMap::with_capacity_and_hasher(keys_b.len(), Default::default());
-    for (j, k) in keys_b.iter().enumerate() {
-        if index_b.insert(k, j).is_some() {
-            return None;
-        }
-    }
-    let mut used = vec![false; keys_b.len()];
-    let mut seen_missing: FastSet<&str> = FastSet::default();
-    let mut matches = Vec::with_capacity(keys_a.len());
-    for k in keys_a {
-        let j = index_b.get(&**k).copied();
-        match j {
-            Some(j) if std::mem::replace(&mut used[j], true) => return None,
-            None if !seen_missing.insert(k) => return None,
-            _ => {}
-        }
-        matches.push(j);
-    }
-    Some(matches)
-}
-
-/// Pairs entries with equal (unique) keys; the rest are removed or added.
-fn match_by_keys<'d>(keys_a: Vec<Cow<'d, str>>, keys_b: Vec<Cow<'d, str>>) -> Vec<Pair<'d>> {
-    let index_b: FastMap<&str, usize> = keys_b.iter().enumerate().map(|(j, k)| (&**k, j)).collect();
-    let matches = keys_a.iter().map(|k| index_b.get(&**k).copied()).collect();
-    drop(index_b);
-    pairs_from(keys_a, keys_b, matches)
-}
-
-fn pairs_from<'d>(
-    keys_a: Vec<Cow<'d, str>>,
-    keys_b: Vec<Cow<'d, str>>,
-    matches: Vec<Option<usize>>,
-) -> Vec<Pair<'d>> {
-    let mut used = vec![false; keys_b.len()];
-    let mut pairs = Vec::with_capacity(keys_a.len().max(keys_b.len()));
-    for (k, after) in keys_a.into_iter().zip(matches) {
-        if let Some(j) = after {
-            used[j] = true;
-        }
-        pairs.push(Pair {
-            before: Some(pairs.len()),
-            after,
-            id: Some(k),
-        });
-    }
-    for (j, k) in keys_b.into_iter().enumerate() {
-        if !used[j] {
-            pairs.push(Pair {
-                before: None,
-                after: Some(j),
-                id: Some(k),
-            });
-        }
-    }
-    pairs
-}
-
-/// A natural identity of an undeclared entry, if it has one.
-fn identity<'d>(doc: &'d Doc<'_>, id: Id) -> Option<Cow<'d, str>> {
-    let n = doc.node(id);
-    let from_text = if n.is_leaf() {
-        Some(n.text())
-    } else {
-        ID_CHILDREN
-            .iter()
-            .find_map(|name| doc.child_text(id, name).filter(|t| !t.is_empty()))
-    };
-    from_text
-        .filter(|t| !t.is_empty())
-        .or_else(|| {
-            ID_ATTRS
-                .iter()
-                .find_map(|a| doc.attr(id, a))
-                .filter(|v| !v.is_empty())
-        })
-        .map(Cow::Borrowed)
-}
-
-fn all_unique(ids: &[Option<Cow<'_, str>>]) -> bool {
-    let mut seen = FastSet::with_capacity_and_hasher(ids.len(), Default::default());
-    ids.iter()
-        .all(|id| id.as_ref().is_some_and(|id| seen.insert(&**id)))
-}
-
-/// Matches entries without a declared key (see the module documentation).
-fn match_list<'d>(da: &'d Doc<'_>, xs: &[Id], db: &'d Doc<'_>, ys: &[Id]) -> Vec<Pair<'d>> {
-    let ids_a: Vec<Option<Cow<'d, str>>> = xs.iter().map(|&x| identity(da, x)).collect();
-    let ids_b: Vec<Option<Cow<'d, str>>> = ys.iter().map(|&y| identity(db, y)).collect();
-    if all_unique(&ids_a) && all_unique(&ids_b) {
-        return match_by_keys(
-            ids_a.into_iter().flatten().collect(),
-            ids_b.into_iter().flatten().collect(),
-        );
-    }
-    let hash_a: Vec<u64> = xs.iter().map(|&x| da.node(x).hash).collect();
-    let hash_b: Vec<u64> = ys.iter().map(|&y| db.node(y).hash).collect();
-    let same = |i: usize, j: usize| hash_a[i] == hash_b[j] && da.same(xs[i], db, ys[j]);
-    let same_id = |i: usize, j: usize| ids_a[i].is_some() && ids_a[i] == ids_b[j];
-    let pair = |i: usize, j: usize| Pair {
-        before: Some(i),
-        after: Some(j),
-        id: ids_b[j].clone(),
-    };
-    let mut pairs = Vec::new();
-    let (mut loose_a, mut loose_b) = (Vec::new(), Vec::new());
-    for op in capture_diff_slices(Algorithm::Myers, &hash_a, &hash_b) {
-        let (tag, old, new) = op.as_tag_tuple();
-        match tag {
-            DiffTag::Equal => pairs.extend(old.zip(new).map(|(i, j)| pair(i, j))),
-            DiffTag::Delete => loose_a.extend(old),
-            DiffTag::Insert => loose_b.extend(new),
-            DiffTag::Replace => {
-                // Same identity first, then entries without identity by position.
-                let mut rest_b: Vec<usize> = new.collect();
-                let mut anonymous_a = Vec::new();
-                for i in old {
-                    match rest_b.iter().position(|&j| same_id(i, j)) {
-                        Some(pos) => pairs.push(pair(i, rest_b.remove(pos))),
-                        None if ids_a[i].is_none() => anonymous_a.push(i),
-                        None => loose_a.push(i),
-                    }
-                }
-                let (anonymous_b, named_b): (Vec<usize>, Vec<usize>) =
-                    rest_b.into_iter().partition(|&j| ids_b[j].is_none());
-                loose_b.extend(named_b);
-                let n = anonymous_a.len().min(anonymous_b.len());
-                pairs.extend((0..n).map(|k| pair(anonymous_a[k], anonymous_b[k])));
-                loose_a.extend(&anonymous_a[n..]);
-                loose_b.extend(&anonymous_b[n..]);
-            }
-        }
-    }
-    // Entries that moved: identical content, or the same identity, elsewhere in the list.
-    let mut unmatched_b: Vec<Option<usize>> = loose_b.into_iter().map(Some).collect();
-    for i in loose_a {
-        let found = unmatched_b
-            .iter()
-            .position(|j| j.is_some_and(|j| same(i, j)))
-            .or_else(|| {
-                unmatched_b
-                    .iter()
-                    .position(|j| j.is_some_and(|j| same_id(i, j)))
-            });
-        match found.and_then(|pos| unmatched_b[pos].take()) {
-            Some(j) => pairs.push(pair(i, j)),
-            None => pairs.push(Pair {
-                before: Some(i),
-                after: None,
-                id: ids_a[i].clone(),
-            }),
-        }
-    }
-    pairs.extend(unmatched_b.into_iter().flatten().map(|j| Pair {
-        before: None,
-        after: Some(j),
-        id: ids_b[j].clone(),
-    }));
-    pairs
 }
 
 fn list_labels(labels: impl Iterator<Item = String>) -> String {
