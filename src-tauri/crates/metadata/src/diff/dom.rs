@@ -233,27 +233,6 @@ impl<'a> Doc<'a> {
     }
 }
 
-#[cfg(test)]
-impl Doc<'_> {
-    /// Every element with all it holds, one per line (to compare two ways of parsing).
-    pub fn debug_dump(&self) -> String {
-        (0..self.name.len() as Id)
-            .map(|id| {
-                format!(
-                    "{id} {} {:?} {:?} span={:?} end={} kids={:?} hash={:x}\n",
-                    self.name(id),
-                    self.text(id),
-                    self.attrs(id),
-                    self.span[id as usize],
-                    self.end[id as usize],
-                    self.children(id).collect::<Vec<_>>(),
-                    self.hash(id)
-                )
-            })
-            .collect()
-    }
-}
-
 fn same_attrs(a: &[(String, String)], b: &[(String, String)]) -> bool {
     a.len() == b.len() && a.iter().all(|kv| b.contains(kv))
 }

@@ -18,7 +18,6 @@ mod dom;
 mod hash;
 mod matching;
 mod parse;
-mod scan;
 mod summary;
 #[cfg(test)]
 mod tests;

@@ -18,7 +18,7 @@ use super::hash::{FastMap, Fnv};
 use crate::error::{Error, Result};
 
 /// Deepest nesting accepted (as in [`crate::xml`]).
-pub(super) const MAX_DEPTH: usize = 256;
+const MAX_DEPTH: usize = 256;
 
 /// No symbol yet.
 const NONE: u32 = u32::MAX;
@@ -34,83 +34,68 @@ impl<'a> Doc<'a> {
         if text.len() >= OWNED as usize {
             return Err(err("document larger than 2 GB".into()));
         }
-        // Most metadata files are plain enough for the fast scanner; the rest (and every
-        // error, reported as quick-xml words it) take the general path.
-        if let Some(doc) = super::scan::scan(text) {
-            return Ok(doc);
-        }
-        parse_events(text).map_err(err)
-    }
-}
-
-/// The general path: quick-xml events into a [`Builder`].
-pub(super) fn parse_events(text: &str) -> std::result::Result<Doc<'_>, String> {
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().check_end_names = true;
-    let mut b = Builder::new(text);
-    loop {
-        // Events are contiguous, so the position before an event is where it starts.
-        let at = reader.buffer_position() as u32;
-        match reader.read_event().map_err(|e| e.to_string())? {
-            Event::Start(start) => {
-                if b.depth() >= MAX_DEPTH {
-                    return Err("elements nested too deeply".into());
+        let mut reader = Reader::from_str(text);
+        reader.config_mut().check_end_names = true;
+        let mut b = Builder::new(text);
+        loop {
+            // Events are contiguous, so the position before an event is where it starts.
+            let at = reader.buffer_position() as u32;
+            match reader.read_event().map_err(|e| err(e.to_string()))? {
+                Event::Start(start) => {
+                    if b.stack.len() >= MAX_DEPTH {
+                        return Err(err("elements nested too deeply".into()));
+                    }
+                    let id = b.open(&start, at).map_err(err)?;
+                    b.stack.push(id);
+                    b.bases.push(b.pending.len());
                 }
-                let id = b.open(start.local_name().as_ref(), at)?;
-                attributes(&mut b, id, &start)?;
-                b.enter(id);
-            }
-            Event::Empty(start) => {
-                let id = b.open(start.local_name().as_ref(), at)?;
-                attributes(&mut b, id, &start)?;
-                b.close_empty(id, reader.buffer_position() as u32);
-            }
-            Event::End(_) => b.end(reader.buffer_position() as u32)?,
-            Event::Text(t) => {
-                // Indentation between elements is skipped without decoding it.
-                if !(ascii_blank(t.as_bytes()) && b.current_text_blank()) {
-                    b.push_text(&t.xml10_content())?;
+                Event::Empty(start) => {
+                    let id = b.open(&start, at).map_err(err)?;
+                    b.close(id, reader.buffer_position() as u32);
                 }
+                Event::End(_) => {
+                    let id = b
+                        .stack
+                        .pop()
+                        .ok_or_else(|| err("unexpected end tag".into()))?;
+                    let base = b.bases.pop().unwrap_or(0);
+                    b.adopt(id, base);
+                    b.close(id, reader.buffer_position() as u32);
+                }
+                Event::Text(t) => {
+                    // Indentation between elements is skipped without decoding it.
+                    if !(ascii_blank(t.as_bytes()) && b.current_text_blank()) {
+                        b.push_text(&t.xml10_content()).map_err(err)?;
+                    }
+                }
+                Event::CData(t) => b.push_text(&t.xml10_content()).map_err(err)?,
+                Event::GeneralRef(r) => {
+                    let c = match r.resolve_char_ref().map_err(|e| err(e.to_string()))? {
+                        Some(c) => c,
+                        None => predefined_entity(&r.xml10_content()).ok_or_else(|| {
+                            err(format!("unknown entity &{};", r.xml10_content()))
+                        })?,
+                    };
+                    b.push_text(c.encode_utf8(&mut [0; 4])).map_err(err)?;
+                }
+                Event::Eof => break,
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
             }
-            Event::CData(t) => b.push_text(&t.xml10_content())?,
-            Event::GeneralRef(r) => {
-                let c = match r.resolve_char_ref().map_err(|e| e.to_string())? {
-                    Some(c) => c,
-                    None => predefined_entity(&r.xml10_content())
-                        .ok_or_else(|| format!("unknown entity &{};", r.xml10_content()))?,
-                };
-                b.push_text(c.encode_utf8(&mut [0; 4]))?;
-            }
-            Event::Eof => break,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
         }
+        if !b.stack.is_empty() {
+            return Err(err("unexpected end of document (unclosed element)".into()));
+        }
+        if b.doc.name.is_empty() {
+            return Err(err("no root element".into()));
+        }
+        if b.doc.owned.len() >= OWNED as usize {
+            return Err(err("document text larger than 2 GB".into()));
+        }
+        Ok(b.doc)
     }
-    b.finish()
 }
 
-/// The attributes of a start tag, namespace declarations left out.
-fn attributes(
-    b: &mut Builder<'_>,
-    id: Id,
-    start: &BytesStart<'_>,
-) -> std::result::Result<(), String> {
-    for attr in start.attributes() {
-        let attr = attr.map_err(|e| e.to_string())?;
-        let key: &str = attr.key.as_ref();
-        if key == "xmlns" || key.starts_with("xmlns:") {
-            continue;
-        }
-        let value = attr
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|e| e.to_string())?;
-        b.attr(id, key.to_owned(), value.into_owned());
-    }
-    Ok(())
-}
-
-/// A [`Doc`] under construction, fed element by element (by quick-xml events or by the
-/// fast scanner).
-pub(super) struct Builder<'a> {
+struct Builder<'a> {
     doc: Doc<'a>,
     /// Open elements, innermost last.
     stack: Vec<Id>,
@@ -128,7 +113,7 @@ pub(super) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(src: &'a str) -> Self {
+    fn new(src: &'a str) -> Self {
         // Metadata averages one element per ~40 bytes; reserving avoids regrowing.
         let n = src.len() / 40 + 1;
         Self {
@@ -156,29 +141,26 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// How many elements are open.
-    pub fn depth(&self) -> usize {
-        self.stack.len()
-    }
-
-    /// The innermost open element.
-    pub fn current(&self) -> Option<Id> {
-        self.stack.last().copied()
-    }
-
-    /// The name of element `id` (for checking end tags).
-    pub fn name(&self, id: Id) -> &str {
-        self.doc.name(id)
-    }
-
-    /// Adds an element under the innermost open one (attributes follow with
-    /// [`Builder::attr`], then [`Builder::enter`] or [`Builder::close_empty`]).
-    pub fn open(&mut self, local: &str, at: u32) -> std::result::Result<Id, String> {
+    /// Adds an element under the innermost open one.
+    fn open(&mut self, start: &BytesStart<'_>, at: u32) -> std::result::Result<Id, String> {
         if self.stack.is_empty() && self.root_done {
             return Err("more than one root element".into());
         }
-        let sym = self.symbol(local);
+        let local = start.local_name();
+        let sym = self.symbol(local.as_ref());
         let d = &mut self.doc;
+        let first_attr = d.attrs.len();
+        for attr in start.attributes() {
+            let attr = attr.map_err(|e| e.to_string())?;
+            let key: &str = attr.key.as_ref();
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                continue;
+            }
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| e.to_string())?;
+            d.attrs.push((key.to_owned(), value.into_owned()));
+        }
         let id = Id::try_from(d.name.len())
             .ok()
             .filter(|&id| id < OWNED)
@@ -189,7 +171,8 @@ impl<'a> Builder<'a> {
         d.hash.push(0);
         d.span.push((at, at));
         d.text.push((at, 0));
-        d.attr_range.push((d.attrs.len() as u32, 0));
+        d.attr_range
+            .push((first_attr as u32, (d.attrs.len() - first_attr) as u32));
         self.pending.push(id);
         // The next element at this depth follows this one; the first inside it starts anew.
         let depth = self.stack.len();
@@ -197,46 +180,6 @@ impl<'a> Builder<'a> {
         self.previous.truncate(depth + 1);
         self.previous.push(NONE);
         Ok(id)
-    }
-
-    /// Adds an attribute to the element just opened.
-    pub fn attr(&mut self, id: Id, key: String, value: String) {
-        self.doc.attrs.push((key, value));
-        self.doc.attr_range[id as usize].1 += 1;
-    }
-
-    /// The element just opened has content: it becomes the innermost open element.
-    pub fn enter(&mut self, id: Id) {
-        self.stack.push(id);
-        self.bases.push(self.pending.len());
-    }
-
-    /// The element just opened is empty (`<x/>`), ending before byte `end_at`.
-    pub fn close_empty(&mut self, id: Id, end_at: u32) {
-        self.close(id, end_at);
-    }
-
-    /// Closes the innermost open element, whose end tag ends before byte `end_at`.
-    pub fn end(&mut self, end_at: u32) -> std::result::Result<(), String> {
-        let id = self.stack.pop().ok_or("unexpected end tag")?;
-        let base = self.bases.pop().unwrap_or(0);
-        self.adopt(id, base);
-        self.close(id, end_at);
-        Ok(())
-    }
-
-    /// The document, once everything is closed.
-    pub fn finish(self) -> std::result::Result<Doc<'a>, String> {
-        if !self.stack.is_empty() {
-            return Err("unexpected end of document (unclosed element)".into());
-        }
-        if self.doc.name.is_empty() {
-            return Err("no root element".into());
-        }
-        if self.doc.owned.len() >= OWNED as usize {
-            return Err("document text larger than 2 GB".into());
-        }
-        Ok(self.doc)
     }
 
     /// The symbol of a local name: the guessed one when it matches, else looked up, else
@@ -331,13 +274,13 @@ impl<'a> Builder<'a> {
 
     /// Whether the innermost open element has no text but whitespace so far (true outside
     /// the root).
-    pub fn current_text_blank(&self) -> bool {
+    fn current_text_blank(&self) -> bool {
         self.stack
             .last()
             .is_none_or(|&id| blank(self.doc.range_text(self.doc.text[id as usize])))
     }
 
-    pub fn push_text(&mut self, piece: &str) -> std::result::Result<(), String> {
+    fn push_text(&mut self, piece: &str) -> std::result::Result<(), String> {
         let Some(&id) = self.stack.last() else {
             return if blank(piece) {
                 Ok(())
@@ -383,7 +326,7 @@ fn src_offset(src: &str, piece: &str) -> Option<u32> {
 }
 
 /// Only spaces, tabs and line breaks: formatting for sure, without decoding.
-pub(super) fn ascii_blank(bytes: &[u8]) -> bool {
+fn ascii_blank(bytes: &[u8]) -> bool {
     bytes
         .iter()
         .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
