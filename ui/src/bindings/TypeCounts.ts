@@ -3,4 +3,9 @@
 /**
  * Counts for one type. Unchanged children of unchanged parents are counted with the parent.
  */
-export type TypeCounts = { typeName: string, added: number, removed: number, changed: number, unchanged: number, ignored: number, };
+export type TypeCounts = { typeName: string, added: number, removed: number, changed: number, unchanged: number, ignored: number, 
+/**
+ * Components whose only difference is the order of entries whose order does not matter
+ * (a full comparison hides them; the first-look summary lists them as changed).
+ */
+reordered: number, };

@@ -120,6 +120,10 @@ pub struct TypeCounts {
     pub unchanged: i64,
     #[ts(type = "number")]
     pub ignored: i64,
+    /// Components whose only difference is the order of entries whose order does not matter
+    /// (a full comparison hides them; the first-look summary lists them as changed).
+    #[ts(type = "number")]
+    pub reordered: i64,
 }
 
 /// Everything that differs between two sides.

@@ -56,6 +56,8 @@ struct Context<'a> {
 enum Outcome {
     /// Unchanged (a child of a changed parent, or the parent itself without its children).
     Unchanged(String),
+    /// Different bytes, but only in the order of entries whose order does not matter.
+    Reordered(String),
     Ignored(IgnoredChange),
     Change(ComponentChange),
 }
@@ -109,6 +111,7 @@ pub(crate) fn compare_loaded(
         for outcome in list {
             match outcome {
                 Outcome::Unchanged(t) => counts.of(&t).unchanged += 1,
+                Outcome::Reordered(t) => counts.of(&t).reordered += 1,
                 Outcome::Ignored(i) => {
                     counts.of(&i.type_name).ignored += 1;
                     ignored.push(i);
@@ -269,6 +272,10 @@ fn record(
         (Mode::Summary, ..) => (String::new(), false),
         (Mode::Full, ChangeKind::Changed, Some(l), Some(r)) => {
             match diff_component(type_name, l, r, &DiffOptions::default()) {
+                // Only hidden reorderings: not drift (counted per type as reordered).
+                Ok(diff) if diff.is_empty() && diff.reordered_hidden() > 0 => {
+                    return Outcome::Reordered(type_name.to_owned());
+                }
                 Ok(diff) => (
                     summarize(type_name, full_name, &diff),
                     field_security_changed(type_name, &diff, left, right),

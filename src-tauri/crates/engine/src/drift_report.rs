@@ -171,18 +171,19 @@ pub fn to_html(report: &DriftReport, details: &ReviewDetails) -> String {
     }
     h.push_str(
         "<h2>Summary by type</h2><table><tr><th>Type</th><th>Added</th><th>Removed</th>\
-         <th>Changed</th><th>Unchanged</th><th>Ignored</th></tr>\n",
+         <th>Changed</th><th>Unchanged</th><th>Only reordered</th><th>Ignored</th></tr>\n",
     );
     for t in &report.types {
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             e(&t.type_name),
             t.added,
             t.removed,
             t.changed,
             t.unchanged,
+            t.reordered,
             t.ignored
         );
     }

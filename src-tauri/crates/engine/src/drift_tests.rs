@@ -359,3 +359,39 @@ fn matrix_rows_name_the_fields_that_differ_not_just_the_object() {
     assert!(report.rows.iter().all(|r| r.full_name != "Account.C__c"));
     assert_eq!(report.ignored_count, 3);
 }
+
+#[test]
+fn components_that_differ_only_in_order_are_counted_not_listed() {
+    let (_dir, engine) = engine();
+    let o = org(&engine, "r", OrgKind::Sandbox);
+    let perms = |order: [&str; 2]| {
+        order
+            .iter()
+            .map(|f| {
+                format!(
+                    "<fieldPermissions><editable>true</editable><field>{f}</field><readable>true</readable></fieldPermissions>"
+                )
+            })
+            .collect::<String>()
+    };
+    let take = |order: [&str; 2]| {
+        let meta = NewSnapshot {
+            source: SnapshotSource::Org { org_row_id: o },
+            label: "t".into(),
+            api_version: Some("63.0".into()),
+            warnings: Vec::new(),
+        };
+        let profile = xml("Profile", "Sales", "profiles/Sales.profile", &perms(order));
+        write_snapshot(engine.store(), &meta, vec![profile])
+            .unwrap()
+            .id
+    };
+    let a = take(["A__c.X__c", "A__c.Y__c"]);
+    let b = take(["A__c.Y__c", "A__c.X__c"]);
+    let report = engine
+        .compare(DriftSide::snapshot(a), DriftSide::snapshot(b))
+        .unwrap();
+    assert!(report.is_empty(), "{:?}", report.changes);
+    assert_eq!(report.types[0].reordered, 1);
+    assert_eq!(report.headline, "No differences");
+}

@@ -33,8 +33,24 @@ const report: DriftReport = {
   left: side(1, "acme-prod", true),
   right: side(2, "acme-uat", false),
   types: [
-    { typeName: "ApexClass", added: 1, removed: 0, changed: 0, unchanged: 60, ignored: 0 },
-    { typeName: "Profile", added: 0, removed: 0, changed: 2, unchanged: 0, ignored: 1 },
+    {
+      typeName: "ApexClass",
+      added: 1,
+      removed: 0,
+      changed: 0,
+      unchanged: 60,
+      ignored: 0,
+      reordered: 0,
+    },
+    {
+      typeName: "Profile",
+      added: 0,
+      removed: 0,
+      changed: 2,
+      unchanged: 0,
+      ignored: 1,
+      reordered: 4,
+    },
   ],
   changes: [
     {
@@ -163,6 +179,7 @@ test("compares production with another org at once and reviews a change", async 
   );
   expect(within(summary).getByRole("button", { name: /1 added/ })).toBeTruthy();
   expect(within(summary).getByText("3 differences in 2 types; 2 touch security")).toBeTruthy();
+  expect(within(summary).getByText(/only reordered/).textContent).toMatch(/4\s*only reordered/);
   expect(within(summary).getByText(/ignored/).textContent).toMatch(/1\s*ignored/);
   // The list does not repeat the name in the summary.
   expect(screen.getByText("fieldPermissions[Account.ACV__c].editable true → false")).toBeTruthy();
@@ -289,7 +306,15 @@ test("50,000 changes render only the rows in view", async () => {
   const many: DriftReport = {
     ...report,
     types: [
-      { typeName: "CustomField", added: 50_000, removed: 0, changed: 0, unchanged: 0, ignored: 0 },
+      {
+        typeName: "CustomField",
+        added: 50_000,
+        removed: 0,
+        changed: 0,
+        unchanged: 0,
+        ignored: 0,
+        reordered: 0,
+      },
     ],
     changes: Array.from({ length: 50_000 }, (_, i) => ({
       typeName: "CustomField",

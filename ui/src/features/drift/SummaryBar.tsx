@@ -73,6 +73,14 @@ export function SummaryBar({ report, filter, onFilter, onSaveReport }: Props) {
         <span className="total total-ignored" title="Changes hidden by ignore rules">
           <strong>{report.ignoredCount.toLocaleString()}</strong> ignored
         </span>
+        {sum.reordered > 0 && (
+          <span
+            className="total total-ignored"
+            title="Components whose only difference is the order of entries whose order does not matter to Salesforce: not drift"
+          >
+            <strong>{sum.reordered.toLocaleString()}</strong> only reordered
+          </span>
+        )}
       </div>
       {types.length > 0 && (
         <div className="type-chips">

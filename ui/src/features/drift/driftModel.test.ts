@@ -85,11 +85,42 @@ test("next and previous stop at the ends and start at the first or last", () => 
 
 test("summary totals and the most changed types first", () => {
   const types = [
-    { typeName: "ApexClass", added: 1, removed: 0, changed: 1, unchanged: 5, ignored: 0 },
-    { typeName: "Layout", added: 0, removed: 0, changed: 0, unchanged: 3, ignored: 1 },
-    { typeName: "Profile", added: 0, removed: 1, changed: 2, unchanged: 0, ignored: 0 },
+    {
+      typeName: "ApexClass",
+      added: 1,
+      removed: 0,
+      changed: 1,
+      unchanged: 5,
+      ignored: 0,
+      reordered: 0,
+    },
+    {
+      typeName: "Layout",
+      added: 0,
+      removed: 0,
+      changed: 0,
+      unchanged: 3,
+      ignored: 1,
+      reordered: 2,
+    },
+    {
+      typeName: "Profile",
+      added: 0,
+      removed: 1,
+      changed: 2,
+      unchanged: 0,
+      ignored: 0,
+      reordered: 0,
+    },
   ];
-  expect(totals(types)).toEqual({ added: 1, removed: 1, changed: 3, unchanged: 8, ignored: 1 });
+  expect(totals(types)).toEqual({
+    added: 1,
+    removed: 1,
+    changed: 3,
+    unchanged: 8,
+    ignored: 1,
+    reordered: 2,
+  });
   expect(changedTypes(types).map((t) => t.typeName)).toEqual(["Profile", "ApexClass"]);
 });
 

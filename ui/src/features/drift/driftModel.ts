@@ -119,8 +119,9 @@ export function totals(types: TypeCounts[]) {
       changed: t.changed + c.changed,
       unchanged: t.unchanged + c.unchanged,
       ignored: t.ignored + c.ignored,
+      reordered: t.reordered + c.reordered,
     }),
-    { added: 0, removed: 0, changed: 0, unchanged: 0, ignored: 0 },
+    { added: 0, removed: 0, changed: 0, unchanged: 0, ignored: 0, reordered: 0 },
   );
 }
 

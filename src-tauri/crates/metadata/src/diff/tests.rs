@@ -74,13 +74,14 @@ fn keyless_layout_items_align_by_field_and_position() {
 
 #[test]
 fn undeclared_repeats_are_sets_and_leaves_are_their_own_key() {
+    // A type without declared collections (the element names are only sample data).
     let a = "<Flow><variables><name>x</name><dataType>String</dataType></variables>\
              <variables><name>y</name><dataType>Number</dataType></variables>\
              <processMetadataValues>a</processMetadataValues><processMetadataValues>b</processMetadataValues></Flow>";
     let b = "<Flow><processMetadataValues>b</processMetadataValues><processMetadataValues>c</processMetadataValues>\
              <variables><name>y</name><dataType>Boolean</dataType></variables>\
              <variables><name>x</name><dataType>String</dataType></variables></Flow>";
-    let (e, hidden) = edits("Flow", a, b, false);
+    let (e, hidden) = edits("CustomApplication", a, b, false);
     assert_eq!(
         e,
         [
@@ -90,8 +91,26 @@ fn undeclared_repeats_are_sets_and_leaves_are_their_own_key() {
         ]
     );
     assert_eq!(hidden, 1, "variables swapped");
-    let (e, _) = edits("Flow", a, b, true);
+    let (e, _) = edits("CustomApplication", a, b, true);
     assert!(e.contains(&"variables: reordered".to_owned()), "{e:?}");
+}
+
+#[test]
+fn flow_elements_are_sets_by_name_but_decision_outcomes_keep_their_order() {
+    let a = "<Flow><decisions><name>Route</name><rules><name>Big</name></rules><rules><name>Small</name></rules></decisions>\
+             <decisions><name>Check</name></decisions><assignments><name>Set</name></assignments></Flow>";
+    let b = "<Flow><assignments><name>Set</name></assignments><decisions><name>Check</name></decisions>\
+             <decisions><name>Route</name><rules><name>Small</name></rules><rules><name>Big</name></rules></decisions></Flow>";
+    let (e, hidden) = edits("Flow", a, b, false);
+    assert_eq!(
+        e,
+        ["decisions[Route].rules: reordered"],
+        "outcome order is evaluation order"
+    );
+    assert_eq!(
+        hidden, 1,
+        "moving whole elements is not a change (hidden, counted)"
+    );
 }
 
 #[test]

@@ -112,6 +112,8 @@ const fn list(path: &'static str, key: &'static [&'static str]) -> Collection {
 }
 
 const FULL_NAME: &[&str] = &["fullName"];
+/// The identity of a flow element: its API name.
+const NAME: &[&str] = &["name"];
 
 const OBJECT_CHILDREN: &[ChildType] = &[
     child(
@@ -202,6 +204,41 @@ const LAYOUT_COLLECTIONS: &[Collection] = &[
     list("layoutSections/layoutColumns/layoutItems", &[]),
     list("relatedLists", &[]),
     list("platformActionList/platformActionListItems", &[]),
+];
+
+/// A flow's elements are a set keyed by their API name (the order of top-level elements in
+/// the file means nothing: connectors say what runs next), while the entries inside some of
+/// them run or show in document order (decision outcomes, assignment items, screen fields).
+const FLOW_COLLECTIONS: &[Collection] = &[
+    set("actionCalls", NAME),
+    set("apexPluginCalls", NAME),
+    set("assignments", NAME),
+    list("assignments/assignmentItems", &[]),
+    set("choices", NAME),
+    set("collectionProcessors", NAME),
+    set("constants", NAME),
+    set("customErrors", NAME),
+    set("decisions", NAME),
+    list("decisions/rules", NAME),
+    set("dynamicChoiceSets", NAME),
+    set("formulas", NAME),
+    set("loops", NAME),
+    set("orchestratedStages", NAME),
+    set("processMetadataValues", NAME),
+    set("recordCreates", NAME),
+    set("recordDeletes", NAME),
+    set("recordLookups", NAME),
+    set("recordRollbacks", NAME),
+    set("recordUpdates", NAME),
+    set("screens", NAME),
+    list("screens/fields", NAME),
+    set("stages", NAME),
+    set("steps", NAME),
+    set("subflows", NAME),
+    set("textTemplates", NAME),
+    set("transforms", NAME),
+    set("variables", NAME),
+    set("waits", NAME),
 ];
 
 const LABEL_CHILDREN: &[ChildType] = &[ChildType {
@@ -354,7 +391,10 @@ pub static TYPES: &[MetadataType] = &[
         "permissionsetgroups",
         "permissionsetgroup",
     ),
-    plain("Flow", "flows", "flow"),
+    MetadataType {
+        collections: FLOW_COLLECTIONS,
+        ..plain("Flow", "flows", "flow")
+    },
     plain("FlowDefinition", "flowDefinitions", "flowDefinition"),
     content("ApexClass", "classes", "cls"),
     content("ApexTrigger", "triggers", "trigger"),
