@@ -15,7 +15,7 @@ import { keys, useJobs } from "../../api/queries";
 import { percent } from "../../shell/format";
 import { ChangeList } from "./ChangeList";
 import { ComponentDiffPanel } from "./ComponentDiffPanel";
-import { DeployHandoffDialog, SaveReportDialog } from "./DriftDialogs";
+import { DeployHandoffDialog, SaveReportDialog, SelectionBar } from "./DriftDialogs";
 import {
   buildRows,
   type ChangeFilter,
@@ -277,25 +277,11 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
                     }
                   />
                 )}
-                {selected.size > 0 && (
-                  <section className="selection-bar" aria-label="Selection">
-                    <span>{selected.size.toLocaleString()} selected</span>
-                    <button
-                      type="button"
-                      className="button button-quiet"
-                      onClick={() => setSelected(new Set())}
-                    >
-                      Clear
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-primary"
-                      onClick={() => setDialog("deploy")}
-                    >
-                      Deploy these…
-                    </button>
-                  </section>
-                )}
+                <SelectionBar
+                  count={selected.size}
+                  onClear={() => setSelected(new Set())}
+                  onDeploy={() => setDialog("deploy")}
+                />
               </div>
               <div className="review-detail">
                 {currentChange ? (

@@ -69,6 +69,29 @@ export function SaveReportDialog(props: {
   );
 }
 
+/** Shown while components are ticked: how many, a way to clear, and "Deploy these…". */
+export function SelectionBar(props: {
+  count: number;
+  note?: string;
+  onClear: () => void;
+  onDeploy: () => void;
+}) {
+  if (props.count === 0) return null;
+  return (
+    <section className="selection-bar" aria-label="Selection">
+      <span>
+        {props.count.toLocaleString()} selected{props.note ? ` — ${props.note}` : ""}
+      </span>
+      <button type="button" className="button button-quiet" onClick={props.onClear}>
+        Clear
+      </button>
+      <button type="button" className="button button-primary" onClick={props.onDeploy}>
+        Deploy these…
+      </button>
+    </section>
+  );
+}
+
 export function DeployHandoffDialog(props: {
   components: ComponentRef[];
   apiVersion: string | null;

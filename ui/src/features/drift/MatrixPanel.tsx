@@ -14,7 +14,7 @@ import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
 import { api } from "../../api/ipc";
 import { keys } from "../../api/queries";
 import { ComponentDiffPanel } from "./ComponentDiffPanel";
-import { DeployHandoffDialog } from "./DriftDialogs";
+import { DeployHandoffDialog, SelectionBar } from "./DriftDialogs";
 import {
   cellWords,
   changeKey,
@@ -269,27 +269,12 @@ export function MatrixPanel({ snapshots, orgs, onIgnore }: Props) {
                 })}
               </div>
             </div>
-            {selected.size > 0 && (
-              <section className="selection-bar" aria-label="Selection">
-                <span>
-                  {selected.size.toLocaleString()} selected — align the orgs with the baseline
-                </span>
-                <button
-                  type="button"
-                  className="button button-quiet"
-                  onClick={() => setSelected(new Set())}
-                >
-                  Clear
-                </button>
-                <button
-                  type="button"
-                  className="button button-primary"
-                  onClick={() => setHandoff(true)}
-                >
-                  Deploy these…
-                </button>
-              </section>
-            )}
+            <SelectionBar
+              count={selected.size}
+              note="align the orgs with the baseline"
+              onClear={() => setSelected(new Set())}
+              onDeploy={() => setHandoff(true)}
+            />
             <div className="heatmap-legend">
               {(["same", "different", "missing", "extra"] as CellState[]).map((s) => (
                 <span key={s}>

@@ -16,6 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::dom::{Doc, Id, Name, OWNED};
 use super::hash::{FastMap, Fnv};
 use crate::error::{Error, Result};
+use crate::xml::predefined_entity;
 
 /// Deepest nesting accepted (as in [`crate::xml`]).
 const MAX_DEPTH: usize = 256;
@@ -335,15 +336,4 @@ fn ascii_blank(bytes: &[u8]) -> bool {
 /// Empty once trimmed (the ASCII check first: it is what indentation is made of).
 fn blank(s: &str) -> bool {
     ascii_blank(s.as_bytes()) || s.trim().is_empty()
-}
-
-fn predefined_entity(name: &str) -> Option<char> {
-    Some(match name {
-        "lt" => '<',
-        "gt" => '>',
-        "amp" => '&',
-        "apos" => '\'',
-        "quot" => '"',
-        _ => return None,
-    })
 }
