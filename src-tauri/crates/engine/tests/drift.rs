@@ -1,24 +1,13 @@
 //! Drift at component level on the two dreamhouse versions in ../shared/fixtures/drift,
 //! against the ground truth of its README; the folder side, ignore rules and the exports.
 
-use std::path::PathBuf;
+mod support;
 
 use orgfleet_engine::drift_report::{ReviewDetails, to_csv, to_html};
 use orgfleet_engine::{
     ChangeKind, DriftReport, DriftRuleKind, DriftSide, Engine, NewDriftRule, RiskFlag,
 };
-
-fn shared_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../shared"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("../shared not found at {} (required on CI)", dir.display());
-    }
-    eprintln!("SKIP: ../shared not found");
-    None
-}
+use support::shared_dir;
 
 fn names(report: &DriftReport, kind: ChangeKind) -> Vec<String> {
     report
