@@ -2,22 +2,11 @@
 //! exit codes for pipelines (0 no drift, 1 drift, 2 usage, 3 store), JSON, CSV, the
 //! self-contained HTML report, the matrix and ignore rules.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
+use orgfleet_testkit::shared_dir;
 use serde_json::Value;
-
-fn shared_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../shared"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("../shared not found at {} (required on CI)", dir.display());
-    }
-    eprintln!("SKIP: ../shared not found");
-    None
-}
 
 fn orgfleet(home: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_orgfleet"))

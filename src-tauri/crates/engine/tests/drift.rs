@@ -1,13 +1,11 @@
 //! Drift at component level on the two dreamhouse versions in ../shared/fixtures/drift,
 //! against the ground truth of its README; the folder side, ignore rules and the exports.
 
-mod support;
-
 use orgfleet_engine::drift_report::{ReviewDetails, to_csv, to_html};
 use orgfleet_engine::{
     ChangeKind, DriftReport, DriftRuleKind, DriftSide, Engine, NewDriftRule, RiskFlag,
 };
-use support::shared_dir;
+use orgfleet_testkit::shared_dir;
 
 fn names(report: &DriftReport, kind: ChangeKind) -> Vec<String> {
     report

@@ -5,7 +5,8 @@
 mod support;
 
 use orgfleet_engine::{ChangeKind, JobStatus, OrgComparison};
-use support::{env, shared_dir};
+use orgfleet_testkit::shared_dir;
+use support::env;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_orgs_compare_from_fresh_snapshots() {

@@ -15,7 +15,8 @@ use orgfleet_metadata::mdapi::Package;
 use orgfleet_metadata::package_xml::Manifest;
 use orgfleet_metadata::registry;
 use orgfleet_salesforce::metadata::{Poll, RetrieveRequest};
-use support::{comparable_files, env, is_profile_path, options, shared_dir};
+use orgfleet_testkit::shared_dir;
+use support::{comparable_files, env, is_profile_path, options};
 
 fn fixture_sets(shared: &std::path::Path) -> Vec<PathBuf> {
     let mut sets = Vec::new();

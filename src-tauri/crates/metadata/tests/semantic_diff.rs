@@ -2,8 +2,6 @@
 //! compare equal, one flipped permission is one readable edit, picklist order is shown, and
 //! the dreamhouse drift pair gives exactly the expected layout, permission-set and class edits.
 
-use std::path::PathBuf;
-
 use orgfleet_metadata::diff::{
     ComponentDiff, DiffOptions, EditKind, ElementEdit, FileBody, FileStatus, diff_component,
     summarize,
@@ -12,19 +10,7 @@ use orgfleet_metadata::registry;
 use orgfleet_metadata::source::read_project;
 use orgfleet_metadata::xml::{Element, Node};
 use orgfleet_metadata::{ComponentId, Package};
-
-/// `<repo>/../shared`, or `None` (with a visible SKIP) when absent; panics when absent on CI.
-fn shared_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../shared"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("../shared not found at {} (required on CI)", dir.display());
-    }
-    eprintln!("SKIP: ../shared not found");
-    None
-}
+use orgfleet_testkit::shared_dir;
 
 fn file(path: &str, content: impl Into<Vec<u8>>) -> Vec<(String, Vec<u8>)> {
     vec![(path.to_owned(), content.into())]

@@ -66,19 +66,6 @@ pub fn register_jwt_app(sim: &orgsim::Sim, client_id: &str, dir: &std::path::Pat
     key_path.display().to_string()
 }
 
-/// `<repo>/../shared`, or None (test skipped) when absent outside CI.
-pub fn shared_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../shared"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("../shared not found at {} (required on CI)", dir.display());
-    }
-    eprintln!("SKIP: ../shared not found");
-    None
-}
-
 /// Starts orgsim with one sandbox per alias (user `u@<alias>.test`), each loaded from the
 /// matching path when given.
 pub async fn env(orgs: &[(&str, Option<PathBuf>)]) -> Env {
