@@ -2,8 +2,8 @@
 
 use std::process::Command;
 
-use orgsim::config::{AppSpec, Config};
-use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+use orgfleet_testkit::register_jwt_app;
+use orgsim::config::Config;
 use serde_json::{Value, json};
 
 fn orgfleet(home: &std::path::Path, args: &[&str]) -> std::process::Output {
@@ -23,33 +23,10 @@ async fn jwt_login_list_check_and_protected_logout() {
     ]}))
     .unwrap();
     let (sim, _) = config.start("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
-    orgsim::config::register_app(
-        &sim.sim,
-        &AppSpec {
-            client_id: "ci-app".into(),
-            client_secret: None,
-            public_key_pem: Some(
-                key.to_public_key()
-                    .to_public_key_pem(LineEnding::LF)
-                    .unwrap(),
-            ),
-            public_key_pem_file: None,
-            callback_urls: vec![],
-            run_as_username: None,
-        },
-    )
-    .unwrap();
     let home = tempfile::tempdir().unwrap();
-    let key_file = home.path().join("server.key");
-    std::fs::write(
-        &key_file,
-        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
-    )
-    .unwrap();
+    let key_arg = register_jwt_app(&sim.sim, "ci-app", home.path());
     let home_path = home.path().to_path_buf();
     let login_url = sim.login_url.clone();
-    let key_arg = key_file.display().to_string();
 
     let run = move |args: Vec<String>| {
         let home = home_path.clone();

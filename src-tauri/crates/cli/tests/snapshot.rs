@@ -5,9 +5,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use orgfleet_metadata::mdapi::Package;
-use orgsim::config::{AppSpec, Config};
+use orgfleet_testkit::register_jwt_app;
+use orgsim::config::Config;
 use orgsim::soap::retrieve::{RetrieveSettings, set_retrieve_settings};
-use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use serde_json::{Value, json};
 
 fn orgfleet(home: &std::path::Path, args: &[String]) -> std::process::Output {
@@ -63,30 +63,8 @@ async fn take_list_show_export_delete() {
             max_files: 10_000,
         },
     );
-    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
-    orgsim::config::register_app(
-        &sim.sim,
-        &AppSpec {
-            client_id: "ci-app".into(),
-            client_secret: None,
-            public_key_pem: Some(
-                key.to_public_key()
-                    .to_public_key_pem(LineEnding::LF)
-                    .unwrap(),
-            ),
-            public_key_pem_file: None,
-            callback_urls: vec![],
-            run_as_username: None,
-        },
-    )
-    .unwrap();
     let home = tempfile::tempdir().unwrap();
-    let key_file = home.path().join("server.key");
-    std::fs::write(
-        &key_file,
-        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
-    )
-    .unwrap();
+    let key_arg = register_jwt_app(&sim.sim, "ci-app", home.path());
     let home_path = home.path().to_path_buf();
     let run = move |args: &[&str]| {
         let home = home_path.clone();
@@ -98,7 +76,6 @@ async fn take_list_show_export_delete() {
         serde_json::from_slice::<Value>(&o.stdout).unwrap_or(Value::Null)
     };
 
-    let key_arg = key_file.display().to_string();
     let login = run(&[
         "org",
         "login",

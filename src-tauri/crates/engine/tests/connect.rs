@@ -9,11 +9,9 @@ use orgfleet_engine::connect::UrlOpener;
 use orgfleet_engine::connect_request::{ConnectRequest, JwtConnect, WebConnect};
 use orgfleet_engine::{Engine, Error, JobStatus, OrgKind};
 use orgfleet_store::secrets::{FileSecretStore, SecretStore};
+use orgfleet_testkit::register_jwt_app;
 use orgsim::config::Config;
 use serde_json::json;
-use support::register_jwt_app;
-
-mod support;
 
 const APP: &str = "orgfleet-engine-test";
 const PASSWORD: &str = "s3cret";

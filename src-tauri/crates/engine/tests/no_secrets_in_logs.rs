@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use orgfleet_engine::connect_request::{ConnectRequest, JwtConnect};
 use orgfleet_engine::{Engine, JobStatus};
 use orgfleet_store::secrets::{FileSecretStore, SecretStore};
-use orgsim::config::{AppSpec, Config};
-use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+use orgfleet_testkit::register_jwt_app;
+use orgsim::config::Config;
 use serde_json::json;
 
 #[derive(Clone, Default)]
@@ -39,27 +39,9 @@ async fn tokens_never_reach_the_logs() {
     ]}))
     .unwrap();
     let (sim, _) = config.start("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
-    orgsim::config::register_app(
-        &sim.sim,
-        &AppSpec {
-            client_id: "app".into(),
-            client_secret: None,
-            public_key_pem: Some(
-                key.to_public_key()
-                    .to_public_key_pem(LineEnding::LF)
-                    .unwrap(),
-            ),
-            public_key_pem_file: None,
-            callback_urls: vec![],
-            run_as_username: None,
-        },
-    )
-    .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let key_path = dir.path().join("k.pem");
-    let key_pem = key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string();
-    std::fs::write(&key_path, &key_pem).unwrap();
+    let key_path = register_jwt_app(&sim.sim, "app", dir.path());
+    let key_pem = std::fs::read_to_string(&key_path).unwrap();
     let engine = Arc::new(Engine::open(&dir.path().join("db.sqlite3")).unwrap());
     let secrets = Arc::new(FileSecretStore::new(dir.path().join("secrets.json")));
     engine.use_secret_store(secrets.clone());
@@ -69,7 +51,7 @@ async fn tokens_never_reach_the_logs() {
         login_host: sim.login_url.clone(),
         client_id: "app".into(),
         username: "ci@acme.test".into(),
-        key_path: key_path.display().to_string(),
+        key_path: key_path.clone(),
         tags: vec![],
     });
     let job = engine

@@ -4,9 +4,15 @@
 //! repo). Where it is absent — a user's clone — such a test must say so and skip; under CI
 //! (`CI=true`) it must fail, so a missing checkout never passes silently. One function keeps
 //! that rule the same in every crate. (orgsim keeps its own copy: it depends on nothing of
-//! ours.)
+//! ours.) With the `orgsim` feature it also registers the JWT connected app the orgsim-backed
+//! tests log in with.
 
 use std::path::PathBuf;
+
+#[cfg(feature = "orgsim")]
+mod jwt_app;
+#[cfg(feature = "orgsim")]
+pub use jwt_app::register_jwt_app;
 
 /// `<repo>/../shared`, or `None` (with a visible `SKIP` line) when absent; panics when absent
 /// and `CI=true`.

@@ -15,9 +15,9 @@ use orgfleet_metadata::mdapi::Package;
 use orgfleet_metadata::xml::Element;
 use orgfleet_salesforce::metadata::Poll;
 use orgfleet_store::secrets::FileSecretStore;
-use orgsim::config::{AppSpec, Config};
+use orgfleet_testkit::register_jwt_app;
+use orgsim::config::Config;
 use orgsim::soap::retrieve::{RetrieveSettings, set_retrieve_settings};
-use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use serde_json::json;
 
 pub const APP: &str = "orgfleet-snapshot-test";
@@ -29,41 +29,6 @@ pub struct Env {
     pub key_path: String,
     /// orgsim org ids, in the order of the specs.
     pub org_ids: Vec<String>,
-}
-
-/// RSA keygen is slow in debug builds: one key per test process.
-fn key() -> &'static rsa::RsaPrivateKey {
-    static KEY: std::sync::OnceLock<rsa::RsaPrivateKey> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap())
-}
-
-/// Registers connected app `client_id` in `sim`, trusting the test key for JWT bearer
-/// logins and allowing any localhost callback; writes the key to `dir` and returns its path.
-pub fn register_jwt_app(sim: &orgsim::Sim, client_id: &str, dir: &std::path::Path) -> String {
-    let key = key();
-    let key_path = dir.join("server.key");
-    std::fs::write(
-        &key_path,
-        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
-    )
-    .unwrap();
-    orgsim::config::register_app(
-        sim,
-        &AppSpec {
-            client_id: client_id.into(),
-            client_secret: None,
-            public_key_pem: Some(
-                key.to_public_key()
-                    .to_public_key_pem(LineEnding::LF)
-                    .unwrap(),
-            ),
-            public_key_pem_file: None,
-            callback_urls: vec!["http://localhost:*".into()],
-            run_as_username: None,
-        },
-    )
-    .unwrap();
-    key_path.display().to_string()
 }
 
 /// Starts orgsim with one sandbox per alias (user `u@<alias>.test`), each loaded from the
