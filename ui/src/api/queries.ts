@@ -50,6 +50,12 @@ export function useJobs() {
   return useQuery({ queryKey: keys.jobs, queryFn: () => api.jobsList(500) });
 }
 
+/** One job, kept live like the list (undefined until it shows up, or when `id` is not set). */
+export function useJob(id: number | null | undefined): JobRecord | undefined {
+  const jobs = useJobs();
+  return id === null || id === undefined ? undefined : jobs.data?.find((j) => j.id === id);
+}
+
 export function useStartStoreCheck() {
   const client = useQueryClient();
   return useMutation({

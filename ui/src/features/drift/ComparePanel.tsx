@@ -11,7 +11,7 @@ import type { OrgComparison } from "../../bindings/OrgComparison";
 import type { OrgRecord } from "../../bindings/OrgRecord";
 import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
 import { api } from "../../api/ipc";
-import { keys, useJobs } from "../../api/queries";
+import { keys, useJob } from "../../api/queries";
 import { percent } from "../../shell/format";
 import { ChangeList } from "./ChangeList";
 import { ComponentDiffPanel } from "./ComponentDiffPanel";
@@ -49,7 +49,6 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
   // The job taking fresh snapshots for a comparison, and which sides it stands for.
   const [pending, setPending] = useState<{ job: number; picks: [Pick, Pick] } | null>(null);
   const [pendingError, setPendingError] = useState<string | null>(null);
-  const jobs = useJobs();
   const filterRef = useRef<HTMLInputElement>(null);
 
   // Start from the production org against another org, the review most people come for.
@@ -106,7 +105,7 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
   }, [visible, current]);
 
   // Fresh snapshots: follow the job, then compare the snapshots it took.
-  const job = pending === null ? null : jobs.data?.find((j) => j.id === pending.job);
+  const job = useJob(pending?.job);
   useEffect(() => {
     if (!pending || !job || job.status === "running" || job.status === "queued") return;
     setPending(null);

@@ -7,7 +7,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { ConnectRequest } from "../../bindings/ConnectRequest";
 import { api } from "../../api/ipc";
-import { keys, useConnectOrg, useJobs } from "../../api/queries";
+import { keys, useConnectOrg, useJob } from "../../api/queries";
 import { Dialog } from "../../shell/Dialog";
 import { parseTags } from "./EditOrgDialog";
 
@@ -68,10 +68,9 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
   });
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
   const connect = useConnectOrg();
-  const jobs = useJobs();
   const client = useQueryClient();
   const jobId = connect.data;
-  const job = jobId === undefined ? undefined : jobs.data?.find((j) => j.id === jobId);
+  const job = useJob(jobId);
   const running = job !== undefined && (job.status === "queued" || job.status === "running");
 
   useEffect(() => {

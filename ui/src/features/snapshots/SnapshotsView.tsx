@@ -7,7 +7,7 @@ import { useEffect, useState } from "react";
 import type { ExportFormat } from "../../bindings/ExportFormat";
 import type { SnapshotRecord } from "../../bindings/SnapshotRecord";
 import { api } from "../../api/ipc";
-import { keys, useJobs, useOrgs, useSnapshots } from "../../api/queries";
+import { keys, useJob, useJobs, useOrgs, useSnapshots } from "../../api/queries";
 import { Dialog, DialogActions } from "../../shell/Dialog";
 import { formatBytes, formatRelative, percent } from "../../shell/format";
 import { DatabaseIcon } from "../../shell/icons";
@@ -247,7 +247,6 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
   const [path, setPath] = useState("");
   const [jobId, setJobId] = useState<number | null>(null);
   const client = useQueryClient();
-  const jobs = useJobs();
   const run = useMutation({
     mutationFn: () => api.snapshotImport(path.trim()),
     onSuccess: (id) => {
@@ -256,7 +255,7 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
     },
   });
   // The import is a job: follow it here, close on success, keep the dialog on failure.
-  const job = jobId === null ? undefined : jobs.data?.find((j) => j.id === jobId);
+  const job = useJob(jobId);
   const running = jobId !== null && (!job || job.status === "queued" || job.status === "running");
   useEffect(() => {
     if (job?.status === "succeeded") {
