@@ -26,6 +26,7 @@ import {
   listSummary,
   sideKey,
   stepChange,
+  toggled,
 } from "./driftModel";
 import { type Pick, SidePicker } from "./SidePicker";
 import { SummaryBar } from "./SummaryBar";
@@ -94,7 +95,7 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
         const next = stepChange(visible, current, e.key === "j" || e.key === "ArrowDown" ? 1 : -1);
         if (next) setCurrent(changeKey(next));
       } else if (e.key === "x" && current) {
-        toggle(setSelected, current);
+        setSelected((s) => toggled(s, current));
       } else if (e.key === "/") {
         e.preventDefault();
         filterRef.current?.focus();
@@ -257,8 +258,8 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
                     current={current}
                     selected={selected}
                     onOpen={setCurrent}
-                    onToggleSelect={(key) => toggle(setSelected, key)}
-                    onToggleGroup={(t) => toggle(setCollapsed, t)}
+                    onToggleSelect={(key) => setSelected((s) => toggled(s, key))}
+                    onToggleGroup={(t) => setCollapsed((s) => toggled(s, t))}
                     groupSelected={(t) =>
                       visible
                         .filter((c) => c.typeName === t)
@@ -320,15 +321,6 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
       )}
     </div>
   );
-}
-
-function toggle(set: (f: (s: Set<string>) => Set<string>) => void, key: string) {
-  set((s) => {
-    const next = new Set(s);
-    if (next.has(key)) next.delete(key);
-    else next.add(key);
-    return next;
-  });
 }
 
 type OrgPick = Extract<Pick, { kind: "org" }>;

@@ -23,6 +23,7 @@ import {
   latestPerOrg,
   type MatrixFilter,
   sideKey,
+  toggled,
 } from "./driftModel";
 import { SidePicker } from "./SidePicker";
 import "./matrix.css";
@@ -48,13 +49,7 @@ export function MatrixPanel({ snapshots, orgs, onIgnore }: Props) {
   const [drill, setDrill] = useState<Drill | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [handoff, setHandoff] = useState(false);
-  const toggleRow = (key: string) =>
-    setSelected((s) => {
-      const next = new Set(s);
-      if (next.has(key)) next.delete(key);
-      else next.add(key);
-      return next;
-    });
+  const toggleRow = (key: string) => setSelected((s) => toggled(s, key));
 
   // Production's newest snapshot is the natural baseline; any snapshot or folder can be.
   const production = latest.find((s) =>

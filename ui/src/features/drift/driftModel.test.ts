@@ -15,6 +15,7 @@ import {
   rowRisks,
   sideKey,
   stepChange,
+  toggled,
   totals,
 } from "./driftModel";
 
@@ -165,4 +166,11 @@ test("production is a side-level flag: not a row badge, not 'risky' on its own",
 test("the filter finds a component by its label too", () => {
   const field = change("CustomField", "Account.ACV__c", { label: "Annual Contract Value" });
   expect(filterChanges([field], { ...emptyFilter, text: "contract value" })).toEqual([field]);
+});
+
+test("toggling adds a missing key and removes a present one, leaving the input alone", () => {
+  const start = new Set(["a"]);
+  expect([...toggled(start, "b")]).toEqual(["a", "b"]);
+  expect([...toggled(start, "a")]).toEqual([]);
+  expect([...start]).toEqual(["a"]);
 });

@@ -17,6 +17,14 @@ export function sideKey(side: DriftSide): string {
   return side.kind === "snapshot" ? `snapshot:${side.snapshotId}` : `folder:${side.path}`;
 }
 
+/** `set` with `key` added, or removed when it was there (a new set: state stays immutable). */
+export function toggled<T>(set: ReadonlySet<T>, key: T): Set<T> {
+  const next = new Set(set);
+  if (next.has(key)) next.delete(key);
+  else next.add(key);
+  return next;
+}
+
 /** The identity of a component in lists and selections. */
 export function changeKey(c: { typeName: string; fullName: string }): string {
   return `${c.typeName}\u0000${c.fullName}`;
