@@ -90,11 +90,11 @@ pub(crate) fn expand(
             continue;
         }
         let element_rules = rules.element_rules(child_type);
-        let theirs = baseline.children.get(child);
+        let in_baseline = baseline.children.get(child);
         let mut child_cells = Vec::with_capacity(cells.len());
         for (cell, split) in cells.iter().zip(&opened) {
             let state = match (cell, split) {
-                (CellState::Different, Some(s)) => match (theirs, s.children.get(child)) {
+                (CellState::Different, Some(s)) => match (in_baseline, s.children.get(child)) {
                     (Some(a), Some(b)) if a == b => CellState::Same,
                     (Some(a), Some(b))
                         if !element_rules.is_empty()
@@ -114,8 +114,8 @@ pub(crate) fn expand(
                     (None, None) => CellState::Absent,
                 },
                 // The parent is identical there, so its children are the baseline's.
-                (CellState::Same, _) if theirs.is_some() => CellState::Same,
-                (CellState::Missing, _) if theirs.is_some() => CellState::Missing,
+                (CellState::Same, _) if in_baseline.is_some() => CellState::Same,
+                (CellState::Missing, _) if in_baseline.is_some() => CellState::Missing,
                 _ => CellState::Absent,
             };
             child_cells.push(state);
