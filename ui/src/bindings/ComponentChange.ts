@@ -12,6 +12,7 @@ export type ComponentChange = { typeName: string, fullName: string, change: Chan
  */
 label: string | null, risks: Array<RiskFlag>, 
 /**
- * One line in plain words ("2 files differ: classes/A.cls, ...").
+ * One line in plain words, without the name shown beside it everywhere
+ * ("values 'Drones', 'Robotics' added", "classes/A.cls differs").
  */
 summary: string, };

@@ -88,7 +88,8 @@ pub struct ComponentChange {
     /// one; None for types without labels (classes, profiles, layouts, ...).
     pub label: Option<String>,
     pub risks: Vec<RiskFlag>,
-    /// One line in plain words ("2 files differ: classes/A.cls, ...").
+    /// One line in plain words, without the name shown beside it everywhere
+    /// ("values 'Drones', 'Robotics' added", "classes/A.cls differs").
     pub summary: String,
 }
 

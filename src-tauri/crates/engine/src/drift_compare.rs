@@ -17,7 +17,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
-use orgfleet_metadata::diff::{ComponentDiff, DiffOptions, EditKind, diff_component, summarize};
+use orgfleet_metadata::diff::{ComponentDiff, DiffOptions, EditKind, describe, diff_component};
 use orgfleet_metadata::label::label_of;
 use orgfleet_metadata::registry;
 use orgfleet_metadata::xml::{Element, Node};
@@ -277,7 +277,7 @@ fn record(
                     return Outcome::Reordered(type_name.to_owned());
                 }
                 Ok(diff) => (
-                    summarize(type_name, full_name, &diff),
+                    describe(type_name, &diff),
                     field_security_changed(type_name, &diff, left, right),
                 ),
                 Err(_) => (

@@ -5,7 +5,7 @@
  */
 import { useEffect } from "react";
 import type { ListRow } from "./driftModel";
-import { changeKey, listSummary, rowRisks } from "./driftModel";
+import { changeKey, rowRisks } from "./driftModel";
 import { RiskFlags } from "./ComponentDiffPanel";
 import { useVirtualRows } from "../../shell/virtualList";
 
@@ -96,7 +96,7 @@ export function ChangeList(props: Props) {
                 <span className="change-name">{c.label ?? c.fullName}</span>
                 {c.label && <code className="change-api">{c.fullName}</code>}
                 <span className="change-summary" title={c.summary}>
-                  {listSummary(c)}
+                  {c.summary}
                 </span>
                 <span className="change-risks">
                   <RiskFlags risks={rowRisks(c)} />

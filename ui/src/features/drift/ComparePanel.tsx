@@ -23,7 +23,6 @@ import {
   defaultPair,
   emptyFilter,
   filterChanges,
-  listSummary,
   sideKey,
   stepChange,
   toggled,
@@ -296,7 +295,7 @@ export function ComparePanel({ snapshots, orgs, onIgnore }: Props) {
                     label={currentChange.label}
                     change={currentChange.change}
                     risks={currentChange.risks}
-                    summary={listSummary(currentChange)}
+                    summary={currentChange.summary}
                     onIgnore={onIgnore}
                   />
                 ) : (

@@ -67,7 +67,7 @@ const report: DriftReport = {
       change: "changed",
       label: null,
       risks: ["security"],
-      summary: "Admin: classAccesses added",
+      summary: "classAccesses added",
     },
     {
       typeName: "Profile",
@@ -75,7 +75,7 @@ const report: DriftReport = {
       change: "changed",
       label: null,
       risks: ["security", "field_level_security"],
-      summary: "Standard: fieldPermissions[Account.ACV__c].editable true → false",
+      summary: "fieldPermissions[Account.ACV__c].editable true → false",
     },
   ],
   ignoredCount: 1,
@@ -181,7 +181,7 @@ test("compares production with another org at once and reviews a change", async 
   expect(within(summary).getByText("3 differences in 2 types; 2 touch security")).toBeTruthy();
   expect(within(summary).getByText(/only reordered/).textContent).toMatch(/4\s*only reordered/);
   expect(within(summary).getByText(/ignored/).textContent).toMatch(/1\s*ignored/);
-  // The list does not repeat the name in the summary.
+  // The list shows the summary beside the name.
   expect(screen.getByText("fieldPermissions[Account.ACV__c].editable true → false")).toBeTruthy();
 
   await user.click(screen.getByRole("button", { name: "changed Profile Standard" }));

@@ -112,12 +112,6 @@ export function stepChange(
   return visible[next] ?? null;
 }
 
-/** A change's summary without the leading "Name: " the list already shows beside it. */
-export function listSummary(c: ComponentChange): string {
-  const prefix = `${c.fullName}: `;
-  return c.summary.startsWith(prefix) ? c.summary.slice(prefix.length) : c.summary;
-}
-
 /** Totals over every type. */
 export function totals(types: TypeCounts[]) {
   return types.reduce(

@@ -33,7 +33,7 @@ use crate::error::Result;
 use crate::registry::{self, Layout, MetadataType};
 use dom::Doc;
 
-pub use summary::summarize;
+pub use summary::{describe, summarize};
 
 /// What happened to an element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]

@@ -17,6 +17,12 @@ const MAX_VALUE_CHARS: usize = 40;
 
 /// A one-line description, e.g. `Account.Industry: values 'Drones', 'Robotics' added`.
 pub fn summarize(type_name: &str, full_name: &str, diff: &ComponentDiff) -> String {
+    format!("{full_name}: {}", describe(type_name, diff))
+}
+
+/// [`summarize`] without the component's name, for places that show the name beside it (a
+/// drift report's changes): `values 'Drones', 'Robotics' added`.
+pub fn describe(type_name: &str, diff: &ComponentDiff) -> String {
     let body = match diff {
         ComponentDiff::Xml {
             edits,
@@ -35,12 +41,11 @@ pub fn summarize(type_name: &str, full_name: &str, diff: &ComponentDiff) -> Stri
         ComponentDiff::Binary { changed: true } => "binary content changed".to_owned(),
         ComponentDiff::Binary { changed: false } => String::new(),
     };
-    let body = if body.is_empty() || body.starts_with('(') {
+    if body.is_empty() || body.starts_with('(') {
         format!("no changes {body}").trim_end().to_owned()
     } else {
         body
-    };
-    format!("{full_name}: {body}")
+    }
 }
 
 fn file_phrases(f: &FileDiff) -> Vec<String> {
