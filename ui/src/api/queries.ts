@@ -31,6 +31,27 @@ export function upsertJob(jobs: JobRecord[] | undefined, job: JobRecord): JobRec
   return next;
 }
 
+const isFinal = (job: JobRecord) => job.status !== "queued" && job.status !== "running";
+
+/**
+ * A refetched job list reconciled with what live events already wrote: a refetch that was
+ * answered before a fast job finished must not turn its "succeeded" back into "running" (no
+ * later event would correct it). Per job, a final row beats a running one and more progress
+ * beats less; jobs only the cache knows (started after the fetch) are kept.
+ */
+export function mergeJobs(cached: JobRecord[] | undefined, fetched: JobRecord[]): JobRecord[] {
+  const live = new Map((cached ?? []).map((j) => [j.id, j]));
+  const merged = fetched.map((job) => {
+    const seen = live.get(job.id);
+    live.delete(job.id);
+    if (!seen) return job;
+    if (isFinal(seen) !== isFinal(job)) return isFinal(seen) ? seen : job;
+    return seen.progressDone > job.progressDone ? seen : job;
+  });
+  const newer = [...live.values()].filter((j) => j.id > (fetched[0]?.id ?? 0));
+  return [...newer, ...merged].sort((a, b) => b.id - a.id);
+}
+
 export function useAppInfo() {
   return useQuery({ queryKey: keys.appInfo, queryFn: api.appInfo, staleTime: Infinity });
 }
@@ -47,7 +68,11 @@ export function useJobs() {
         // Without live events the list still refreshes on focus and after actions.
       });
   }, [client]);
-  return useQuery({ queryKey: keys.jobs, queryFn: () => api.jobsList(500) });
+  return useQuery({
+    queryKey: keys.jobs,
+    queryFn: async () =>
+      mergeJobs(client.getQueryData<JobRecord[]>(keys.jobs), await api.jobsList(500)),
+  });
 }
 
 /** One job, kept live like the list (undefined until it shows up, or when `id` is not set). */
